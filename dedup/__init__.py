@@ -1,0 +1,36 @@
+"""dedup: near-duplicate news article detection.
+
+Finds the copies of one underlying text among scraped articles, verifies every
+match on the real text, and elects the copy to keep with a reason.
+
+Example:
+    >>> import dedup
+    >>> result = dedup.deduplicate([dedup.Article("a", "Some article text here.")])
+    >>> result.stats["articles"]
+    1
+"""
+
+from dedup.config import DedupConfig
+from dedup.errors import ConfigError, DedupError, InputError
+from dedup.io.readers import read_articles
+from dedup.models import Article, Cluster, Member, Rejection, Removed, Result
+from dedup.pipeline import Deduplicator, deduplicate
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "Article",
+    "Cluster",
+    "ConfigError",
+    "DedupConfig",
+    "DedupError",
+    "Deduplicator",
+    "InputError",
+    "Member",
+    "Rejection",
+    "Removed",
+    "Result",
+    "__version__",
+    "deduplicate",
+    "read_articles",
+]

@@ -1,0 +1,117 @@
+"""Canonical election: which copy of a cluster to keep, and a sentence saying why.
+
+A policy is an ordered list of rules; the first rule on which the best copy beats
+the runner-up decides, and the reason names it with the numbers:
+
+* ``most_complete``: most body words after page junk is removed.
+* ``earliest_published``: earliest ``published`` time; undated copies rank last.
+* ``least_boilerplate``: smallest share of the page removed as junk.
+* ``smallest_id``: smallest id (string order) — always the final tie-break, so
+  the election is a total order and never depends on input order.
+
+Example:
+    >>> facts = [ArticleFacts("a", 120, None, 0.1), ArticleFacts("b", 300, None, 0.4)]
+    >>> elect([0, 1], facts, ("most_complete", "smallest_id"))[0]
+    1
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from typing import Any, Sequence
+
+
+@dataclass(frozen=True)
+class ArticleFacts:
+    """What the policy looks at for one article."""
+
+    id: str
+    body_words: int
+    published: datetime | None
+    boilerplate_share: float
+
+
+def _utc(moment: datetime) -> datetime:
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def _rule_key(rule: str, facts: ArticleFacts) -> Any:
+    if rule == "most_complete":
+        return -facts.body_words
+    if rule == "earliest_published":
+        if facts.published is None:
+            return (1, 0.0)
+        return (0, _utc(facts.published).timestamp())
+    if rule == "least_boilerplate":
+        return round(facts.boilerplate_share, 6)
+    return facts.id
+
+
+def sort_key(facts: ArticleFacts, policy: Sequence[str]) -> tuple[Any, ...]:
+    """The article's key under the policy: smaller is a better canonical."""
+    return tuple(_rule_key(rule, facts) for rule in policy)
+
+
+def policy_rank(all_facts: Sequence[ArticleFacts], policy: Sequence[str]) -> list[int]:
+    """Each article's position when all are ordered by the policy (0 = best)."""
+    order = sorted(range(len(all_facts)), key=lambda i: sort_key(all_facts[i], policy))
+    rank = [0] * len(all_facts)
+    for position, index in enumerate(order):
+        rank[index] = position
+    return rank
+
+
+def _describe(rule: str, best: ArticleFacts, runner_up: ArticleFacts) -> str:
+    if rule == "most_complete":
+        return (
+            f"most complete body: {best.body_words} words after page junk was removed, "
+            f"against {runner_up.body_words} for the next fullest copy ({runner_up.id})"
+        )
+    if rule == "earliest_published":
+        assert best.published is not None
+        when = _utc(best.published).isoformat().replace("+00:00", "Z")
+        if runner_up.published is None:
+            return f"published first: dated {when}, the next copy ({runner_up.id}) has no date"
+        other = _utc(runner_up.published).isoformat().replace("+00:00", "Z")
+        return f"published first: {when}, before {other} ({runner_up.id})"
+    if rule == "least_boilerplate":
+        return (
+            f"cleanest page: {best.boilerplate_share:.0%} of it was page junk, "
+            f"against {runner_up.boilerplate_share:.0%} for {runner_up.id}"
+        )
+    return f"smallest id (final tie-break), before {runner_up.id}"
+
+
+_TIE_WORDS = {
+    "most_complete": "the same body length",
+    "earliest_published": "the same publication time",
+    "least_boilerplate": "the same share of page junk",
+}
+
+
+def elect(members: Sequence[int], all_facts: Sequence[ArticleFacts], policy: Sequence[str]) -> tuple[int, str]:
+    """Pick the canonical of a cluster and explain the choice.
+
+    Args:
+        members: Row indices of the cluster (two or more).
+        all_facts: Facts of every row.
+        policy: Rule names, ending with ``smallest_id``.
+
+    Returns:
+        ``(canonical_row, reason)``.
+    """
+    ordered = sorted(members, key=lambda i: sort_key(all_facts[i], policy))
+    best, runner_up = all_facts[ordered[0]], all_facts[ordered[1]]
+    tied: list[str] = []
+    for rule in policy:
+        if _rule_key(rule, best) != _rule_key(rule, runner_up):
+            reason = _describe(rule, best, runner_up)
+            break
+        if rule in _TIE_WORDS:
+            tied.append(_TIE_WORDS[rule])
+    else:  # pragma: no cover - ids are unique, so smallest_id always decides
+        reason = "identical on every rule"
+    if tied:
+        reason += f" (the copies have {' and '.join(tied)})"
+    return ordered[0], f"{best.id}: {reason}"

@@ -1,0 +1,356 @@
+"""Configuration: one frozen dataclass per stage, composed in :class:`DedupConfig`.
+
+Every value is validated when the config is built; messages name the value and the
+fix. A config can be read from TOML (one table per stage) and overridden with flat
+keyword options (``threshold=0.6``), which is how ``deduplicate(**options)`` and the
+CLI build theirs.
+
+Example:
+    >>> cfg = DedupConfig().with_options(threshold=0.6)
+    >>> cfg.verify.threshold
+    0.6
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from dedup.errors import ConfigError
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # pragma: no cover
+    import tomli as tomllib
+
+CANONICAL_RULES = ("most_complete", "earliest_published", "least_boilerplate", "smallest_id")
+
+
+def _check(condition: bool, message: str) -> None:
+    if not condition:
+        raise ConfigError(message)
+
+
+def _check_fraction(name: str, value: float, *, allow_zero: bool = False) -> None:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    low_ok = ok and (value >= 0.0 if allow_zero else value > 0.0)
+    _check(
+        low_ok and value <= 1.0,
+        f"{name} must be a number in {'[0' if allow_zero else '(0'}, 1], got {value!r}",
+    )
+
+
+def _check_int(name: str, value: int, low: int, high: int) -> None:
+    _check(
+        isinstance(value, int) and not isinstance(value, bool) and low <= value <= high,
+        f"{name} must be a whole number from {low} to {high}, got {value!r}",
+    )
+
+
+@dataclass(frozen=True)
+class CleanConfig:
+    """Page-junk removal.
+
+    Args:
+        enabled: Remove navigation, widgets, credits, footers and repeated lines.
+    """
+
+    enabled: bool = True
+
+    def __post_init__(self) -> None:
+        _check(isinstance(self.enabled, bool), f"clean.enabled must be true or false, got {self.enabled!r}")
+
+
+@dataclass(frozen=True)
+class NormalizeConfig:
+    """Text normalisation applied before shingling.
+
+    Args:
+        fix_mojibake: Repair text decoded with the wrong codec (``Â£`` -> ``£``) with ftfy.
+        casefold: Compare text case-insensitively.
+    """
+
+    fix_mojibake: bool = True
+    casefold: bool = True
+
+    def __post_init__(self) -> None:
+        for name in ("fix_mojibake", "casefold"):
+            value = getattr(self, name)
+            _check(isinstance(value, bool), f"normalize.{name} must be true or false, got {value!r}")
+
+
+@dataclass(frozen=True)
+class ShingleConfig:
+    """Shingling.
+
+    Args:
+        size: Words per shingle (word n-gram length).
+    """
+
+    size: int = 5
+
+    def __post_init__(self) -> None:
+        _check_int("shingle.size", self.size, 1, 32)
+
+
+@dataclass(frozen=True)
+class MinHashConfig:
+    """MinHash signatures.
+
+    Args:
+        num_perm: Number of permutations (signature length).
+        seed: Seed of the permutations; signatures are only comparable with the same seed.
+    """
+
+    num_perm: int = 128
+    seed: int = 1
+
+    def __post_init__(self) -> None:
+        _check_int("minhash.num_perm", self.num_perm, 1, 4096)
+        _check_int("minhash.seed", self.seed, 0, 2**32 - 1)
+
+
+@dataclass(frozen=True)
+class LSHConfig:
+    """LSH banding, which proposes candidate pairs (all of them are verified later).
+
+    Args:
+        bands: Number of bands; set together with ``rows`` or leave both unset.
+        rows: Rows per band; ``bands * rows`` must equal ``minhash.num_perm``.
+        threshold: Jaccard similarity that LSH should catch with probability
+            ``min_recall``; unset derives it as half the copy threshold, so that a copy
+            whose shorter side is fully contained in a text up to twice as long is found.
+        min_recall: Required probability of proposing a pair at ``threshold``.
+        max_bucket: Band buckets larger than this emit only a sliding window of pairs
+            (counted and reported as oversized buckets) instead of every pair.
+    """
+
+    bands: int | None = None
+    rows: int | None = None
+    threshold: float | None = None
+    min_recall: float = 0.95
+    max_bucket: int = 500
+
+    def __post_init__(self) -> None:
+        _check(
+            (self.bands is None) == (self.rows is None),
+            "lsh.bands and lsh.rows go together: set both, or unset both to derive them from the threshold",
+        )
+        if self.bands is not None:
+            _check_int("lsh.bands", self.bands, 1, 4096)
+            _check_int("lsh.rows", self.rows, 1, 4096)  # type: ignore[arg-type]
+        if self.threshold is not None:
+            _check_fraction("lsh.threshold", self.threshold)
+        _check_fraction("lsh.min_recall", self.min_recall)
+        _check_int("lsh.max_bucket", self.max_bucket, 2, 10**9)
+
+
+@dataclass(frozen=True)
+class VerifyConfig:
+    """Candidate verification on the exact shingle sets: the copy rule.
+
+    A pair is a copy when at least ``threshold`` of the shorter article's shingles
+    appear in the other (the shorter text is mostly contained in the longer).
+
+    Args:
+        threshold: Minimum containment of the shorter article in the longer.
+        min_excerpt_shingles: A pair where only one side is mostly contained in the
+            other (``excerpt``) needs at least this many shingles on the shorter side;
+            tinier texts match only when each side is mostly in the other.
+    """
+
+    threshold: float = 0.5
+    min_excerpt_shingles: int = 10
+
+    def __post_init__(self) -> None:
+        _check_fraction("verify.threshold", self.threshold)
+        _check_int("verify.min_excerpt_shingles", self.min_excerpt_shingles, 1, 10**6)
+
+
+@dataclass(frozen=True)
+class ClusterConfig:
+    """Clustering of verified pairs.
+
+    Args:
+        verify_component_limit: In connected groups up to this size every member is
+            verified against the elected canonical directly, even where LSH proposed
+            no pair; larger groups rely on verified LSH pairs only.
+    """
+
+    verify_component_limit: int = 200
+
+    def __post_init__(self) -> None:
+        _check_int("cluster.verify_component_limit", self.verify_component_limit, 2, 10**6)
+
+
+@dataclass(frozen=True)
+class CanonicalConfig:
+    """Election of the canonical copy of each cluster.
+
+    Args:
+        policy: Rules applied in order until one decides; ``smallest_id`` is always
+            appended as the final tie-break. Rules: ``most_complete`` (most body words
+            after cleaning), ``earliest_published`` (undated articles rank last),
+            ``least_boilerplate`` (smallest share of the page removed as junk),
+            ``smallest_id``.
+    """
+
+    policy: tuple[str, ...] = CANONICAL_RULES
+
+    def __post_init__(self) -> None:
+        policy = tuple(self.policy) if isinstance(self.policy, (list, tuple)) else None
+        _check(
+            policy is not None and len(policy) > 0,
+            f"canonical.policy must be a non-empty list of rules from {list(CANONICAL_RULES)}, "
+            f"got {self.policy!r}",
+        )
+        assert policy is not None
+        for rule in policy:
+            _check(
+                rule in CANONICAL_RULES,
+                f"canonical.policy has unknown rule {rule!r}; choose from {list(CANONICAL_RULES)}",
+            )
+        _check(len(set(policy)) == len(policy), f"canonical.policy lists a rule twice: {list(policy)}")
+        if policy[-1] != "smallest_id":
+            policy = tuple(r for r in policy if r != "smallest_id") + ("smallest_id",)
+        object.__setattr__(self, "policy", policy)
+
+
+# Flat option names accepted by deduplicate(**options) and the CLI -> (stage, field).
+_FLAT_OPTIONS: dict[str, tuple[str, str]] = {
+    "threshold": ("verify", "threshold"),
+    "min_excerpt_shingles": ("verify", "min_excerpt_shingles"),
+    "shingle_size": ("shingle", "size"),
+    "num_perm": ("minhash", "num_perm"),
+    "seed": ("minhash", "seed"),
+    "bands": ("lsh", "bands"),
+    "rows": ("lsh", "rows"),
+    "lsh_threshold": ("lsh", "threshold"),
+    "max_bucket": ("lsh", "max_bucket"),
+    "clean": ("clean", "enabled"),
+    "fix_mojibake": ("normalize", "fix_mojibake"),
+    "canonical_policy": ("canonical", "policy"),
+}
+
+
+@dataclass(frozen=True)
+class DedupConfig:
+    """The whole configuration, one member per pipeline stage.
+
+    Example:
+        >>> DedupConfig(verify=VerifyConfig(threshold=0.7)).lsh_params()
+        (64, 2)
+    """
+
+    clean: CleanConfig = field(default_factory=CleanConfig)
+    normalize: NormalizeConfig = field(default_factory=NormalizeConfig)
+    shingle: ShingleConfig = field(default_factory=ShingleConfig)
+    minhash: MinHashConfig = field(default_factory=MinHashConfig)
+    lsh: LSHConfig = field(default_factory=LSHConfig)
+    verify: VerifyConfig = field(default_factory=VerifyConfig)
+    cluster: ClusterConfig = field(default_factory=ClusterConfig)
+    canonical: CanonicalConfig = field(default_factory=CanonicalConfig)
+
+    def __post_init__(self) -> None:
+        if self.lsh.bands is not None and self.lsh.rows is not None:
+            product = self.lsh.bands * self.lsh.rows
+            _check(
+                product == self.minhash.num_perm,
+                f"lsh.bands * lsh.rows must equal num_perm ({self.lsh.bands} * {self.lsh.rows} != "
+                f"{self.minhash.num_perm}); unset them to derive from threshold={self.lsh_threshold}",
+            )
+
+    @property
+    def lsh_threshold(self) -> float:
+        """The Jaccard similarity LSH is tuned to catch."""
+        if self.lsh.threshold is not None:
+            return self.lsh.threshold
+        return self.verify.threshold / 2.0
+
+    def lsh_params(self) -> tuple[int, int]:
+        """``(bands, rows)``: as set, or the fewest-collision split of ``num_perm``
+        whose probability of proposing a pair at ``lsh_threshold`` is at least
+        ``lsh.min_recall``."""
+        if self.lsh.bands is not None and self.lsh.rows is not None:
+            return self.lsh.bands, self.lsh.rows
+        num_perm, target = self.minhash.num_perm, self.lsh_threshold
+        best = (num_perm, 1)
+        for rows in range(1, num_perm + 1):
+            if num_perm % rows:
+                continue
+            bands = num_perm // rows
+            recall = 1.0 - (1.0 - target**rows) ** bands
+            if recall >= self.lsh.min_recall:
+                best = (bands, rows)
+        return best
+
+    def with_options(self, **options: Any) -> DedupConfig:
+        """A copy with flat options applied (``threshold``, ``num_perm``, ``shingle_size``,
+        ``seed``, ``bands``, ``rows``, ``lsh_threshold``, ``max_bucket``, ``clean``,
+        ``fix_mojibake``, ``min_excerpt_shingles``, ``canonical_policy``)."""
+        sections: dict[str, dict[str, Any]] = {}
+        for name, value in options.items():
+            if name not in _FLAT_OPTIONS:
+                raise ConfigError(
+                    f"unknown option {name!r}; known options: {', '.join(sorted(_FLAT_OPTIONS))}"
+                )
+            if value is None:
+                continue
+            stage, key = _FLAT_OPTIONS[name]
+            if key == "policy" and isinstance(value, str):
+                value = tuple(part.strip() for part in value.split(",") if part.strip())
+            sections.setdefault(stage, {})[key] = value
+        return self._merged(sections)
+
+    def _merged(self, sections: Mapping[str, Mapping[str, Any]]) -> DedupConfig:
+        changes: dict[str, Any] = {}
+        for stage, values in sections.items():
+            current = getattr(self, stage)
+            known = {f.name for f in dataclasses.fields(current)}
+            for key in values:
+                if key not in known:
+                    raise ConfigError(
+                        f"unknown setting {stage}.{key}; known settings of [{stage}]: {', '.join(sorted(known))}"
+                    )
+            try:
+                changes[stage] = dataclasses.replace(current, **values)
+            except TypeError as exc:  # pragma: no cover - guarded by the check above
+                raise ConfigError(f"bad setting in [{stage}]: {exc}") from exc
+        return dataclasses.replace(self, **changes)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any], *, origin: str = "config") -> DedupConfig:
+        """Build from a mapping shaped like the TOML file: one table per stage, plus
+        an optional top-level ``threshold`` shortcut."""
+        stages = {f.name for f in dataclasses.fields(cls)}
+        sections: dict[str, Mapping[str, Any]] = {}
+        flat: dict[str, Any] = {}
+        for key, value in data.items():
+            if key in stages:
+                if not isinstance(value, Mapping):
+                    raise ConfigError(f"{origin}: [{key}] must be a table of settings, got {value!r}")
+                sections[key] = value
+            elif key == "threshold":
+                flat[key] = value
+            else:
+                raise ConfigError(
+                    f"{origin}: unknown table or key {key!r}; expected one of "
+                    f"{', '.join(sorted(stages | {'threshold'}))}"
+                )
+        return cls()._merged(sections).with_options(**flat)
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> DedupConfig:
+        """Read a TOML config file (see README for the tables and keys)."""
+        path = Path(path)
+        try:
+            data = tomllib.loads(path.read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise ConfigError(f"{path}: config file not found; check the path given to --config") from None
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"{path}: not valid TOML: {exc}") from None
+        return cls.from_dict(data, origin=str(path))

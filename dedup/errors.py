@@ -1,0 +1,28 @@
+"""Exceptions raised by dedup.
+
+Every error a user can cause derives from :class:`DedupError` and carries the
+process exit code the CLI should use, so the CLI needs no error table of its own.
+"""
+
+from __future__ import annotations
+
+
+class DedupError(Exception):
+    """Base class for every error dedup raises on purpose."""
+
+    exit_code: int = 1
+
+
+class ConfigError(DedupError, ValueError):
+    """A configuration value is invalid; the message names the value and the fix."""
+
+    exit_code = 2
+
+
+class InputError(DedupError, ValueError):
+    """Input cannot be used at all (missing path, nothing readable, bad format).
+
+    Single bad records are not errors: they are listed as rejected with a reason.
+    """
+
+    exit_code = 2

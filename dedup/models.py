@@ -1,0 +1,151 @@
+"""The objects at the edges of the pipeline: articles in, a result out.
+
+Inside the pipeline stages exchange index-aligned numpy arrays; only these frozen
+dataclasses cross the public API.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Mapping
+
+
+@dataclass(frozen=True)
+class Article:
+    """One input article.
+
+    Args:
+        id: Unique identifier (a relative path for files, the ``id`` field for JSONL).
+        text: The article text as scraped; page junk is removed by the pipeline.
+        title: Headline, if known. Not used for matching: re-headlined copies are copies.
+        url: Where the article was found, if known.
+        source: Publisher or feed name, if known.
+        published: Publication time, if known. Naive datetimes are taken as UTC.
+        meta: Any other fields of the input record, passed through untouched.
+
+    Example:
+        >>> Article(id="a1", text="Stocks rose on Monday.").id
+        'a1'
+    """
+
+    id: str
+    text: str
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published: datetime | None = None
+    meta: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
+    origin: str | None = field(default=None, compare=False, repr=False)
+    """Where the record came from, e.g. ``feed.jsonl:12`` (used in messages only)."""
+
+
+@dataclass(frozen=True)
+class Rejection:
+    """An input record that could not be used, and why.
+
+    Args:
+        id: The record's id, or its location (``file:line``) when it has no usable id.
+        reason: What is wrong and, where possible, how to fix it.
+        origin: Where the record came from (``file:line``), if known.
+    """
+
+    id: str
+    reason: str
+    origin: str | None = None
+
+
+@dataclass(frozen=True)
+class Member:
+    """One article of a cluster, scored against the cluster's canonical article.
+
+    Args:
+        id: Article id.
+        jaccard: Jaccard similarity of the two cleaned shingle sets.
+        containment: Fraction of this article's shingles found in the canonical.
+        canonical_containment: Fraction of the canonical's shingles found in this article.
+        relation: ``canonical`` for the canonical itself, else ``exact``, ``near`` or ``excerpt``.
+    """
+
+    id: str
+    jaccard: float
+    containment: float
+    canonical_containment: float
+    relation: str
+
+
+@dataclass(frozen=True)
+class Cluster:
+    """A group of copies of one underlying text.
+
+    Args:
+        cluster_id: Stable id derived from the canonical article's id.
+        canonical: Id of the copy to keep.
+        reason: Human-readable account of why the canonical was chosen.
+        members: Every member, canonical first, then the copies ordered by id.
+    """
+
+    cluster_id: str
+    canonical: str
+    reason: str
+    members: tuple[Member, ...]
+
+    @property
+    def duplicates(self) -> tuple[Member, ...]:
+        """The members other than the canonical."""
+        return self.members[1:]
+
+
+@dataclass(frozen=True)
+class Removed:
+    """A piece of page junk the cleaner removed from an article, with its kind."""
+
+    text: str
+    kind: str
+
+
+@dataclass(frozen=True)
+class Result:
+    """What one deduplication run found.
+
+    Args:
+        clusters: Clusters of two or more copies, ordered by canonical id.
+        singletons: Ids of usable articles that are in no cluster, sorted.
+        rejected: Records that could not be used, with reasons, sorted by id.
+        removed: Per article id, the boilerplate the cleaner removed (for reports).
+        stage_seconds: Wall time of each stage, for diagnostics (not part of the JSON).
+        counters: Per-stage counts (candidates, verified edges, oversized buckets, ...).
+
+    Example:
+        >>> from dedup import deduplicate, Article
+        >>> r = deduplicate([Article("a", "one two three four five six"),
+        ...                  Article("b", "one two three four five six")])
+        >>> [c.canonical for c in r.clusters]
+        ['a']
+    """
+
+    clusters: tuple[Cluster, ...]
+    singletons: tuple[str, ...]
+    rejected: tuple[Rejection, ...]
+    removed: Mapping[str, tuple[Removed, ...]] = field(default_factory=dict, repr=False)
+    stage_seconds: Mapping[str, float] = field(default_factory=dict, repr=False, compare=False)
+    counters: Mapping[str, int] = field(default_factory=dict, repr=False)
+
+    @property
+    def stats(self) -> dict[str, int]:
+        """Totals: ``articles = singletons + clustered + rejected`` always holds."""
+        clustered = sum(len(c.members) for c in self.clusters)
+        return {
+            "articles": len(self.singletons) + clustered + len(self.rejected),
+            "clusters": len(self.clusters),
+            "duplicates": clustered - len(self.clusters),
+            "rejected": len(self.rejected),
+            "singletons": len(self.singletons),
+        }
+
+    def cluster_of(self, article_id: str) -> Cluster | None:
+        """The cluster an article belongs to, or None for singletons and rejected ids."""
+        for cluster in self.clusters:
+            if any(m.id == article_id for m in cluster.members):
+                return cluster
+        return None

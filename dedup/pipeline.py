@@ -1,0 +1,236 @@
+"""The batch pipeline: articles in, :class:`Result` out.
+
+Stages, each timed and counted: prepare (repair, clean, normalise, shingle) ->
+minhash -> lsh -> verify -> cluster (with canonical election).
+
+Tie-breaks that make the output independent of input order: the canonical policy
+ends in ``smallest_id``; LSH windows inside oversized buckets follow id order;
+clusters are listed by canonical id, copies by id, singletons and rejections by id.
+The one order-dependent rule: when two records share an id, the first one read is
+kept and later ones are rejected.
+
+Example:
+    >>> from dedup import Article
+    >>> text = "The city council approved the new budget on Tuesday after a long debate."
+    >>> r = Deduplicator().run([Article("a", text), Article("b", text + " More soon.")])
+    >>> r.stats["clusters"], r.clusters[0].canonical
+    (1, 'b')
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass
+from typing import Any, Iterable
+
+import numpy as np
+import xxhash
+
+from dedup import canonical as canon
+from dedup.cluster import star_clusters
+from dedup.config import DedupConfig
+from dedup.lsh import candidate_pairs
+from dedup.minhash import signatures
+from dedup.models import Article, Cluster, Member, Rejection, Result
+from dedup.shingle import shingles
+from dedup.text.clean import CleanedText, clean, passthrough
+from dedup.text.normalize import fold, repair
+from dedup.verify import RELATIONS, score, verify_pairs
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One article after cleaning and shingling."""
+
+    article: Article
+    cleaned: CleanedText
+    shingles: np.ndarray
+
+
+def cluster_id_for(canonical_id: str) -> str:
+    """Stable cluster id: ``c`` + 16 hex digits of xxh3-64 of the canonical's id."""
+    return "c" + xxhash.xxh3_64_hexdigest(canonical_id.encode("utf-8"))
+
+
+class Deduplicator:
+    """Finds copies in a batch of articles.
+
+    Args:
+        config: The configuration; defaults to :class:`DedupConfig` defaults.
+
+    Example:
+        >>> Deduplicator().run([]).stats["articles"]
+        0
+    """
+
+    def __init__(self, config: DedupConfig | None = None) -> None:
+        self.config = config if config is not None else DedupConfig()
+
+    def prepare(self, article: Article) -> Prepared | Rejection:
+        """Clean, normalise and shingle one article, or say why it cannot be used."""
+        cfg = self.config
+        if not article.text.strip():
+            return Rejection(article.id, "empty text (nothing but whitespace)", article.origin)
+        repaired = repair(article.text, fix_mojibake=cfg.normalize.fix_mojibake)
+        cleaned = clean(repaired) if cfg.clean.enabled else passthrough(repaired)
+        if cleaned.body_words == 0:
+            if cleaned.total_words == 0:
+                return Rejection(article.id, "no words in the text (only symbols or punctuation)", article.origin)
+            kinds = Counter(r.kind for r in cleaned.removed)
+            listing = ", ".join(f"{kind} x{count}" for kind, count in sorted(kinds.items()))
+            return Rejection(
+                article.id,
+                f"no article text left after removing page junk ({listing}); "
+                f"run with clean disabled to keep it as it is",
+                article.origin,
+            )
+        body = fold(cleaned.body) if cfg.normalize.casefold else cleaned.body
+        return Prepared(article, cleaned, shingles(body, cfg.shingle.size))
+
+    def run(self, articles: Iterable[Article | Rejection]) -> Result:
+        """Deduplicate a batch.
+
+        Args:
+            articles: Articles, and rejections from a reader (passed through to the result).
+
+        Returns:
+            Clusters with canonicals and reasons, singletons and rejections.
+        """
+        cfg = self.config
+        timings: dict[str, float] = {}
+        counters: dict[str, int] = {}
+        started = time.perf_counter()
+
+        rejected: list[Rejection] = []
+        prepared: list[Prepared] = []
+        first_seen: dict[str, str] = {}
+        for item in articles:
+            if isinstance(item, Rejection):
+                rejected.append(item)
+                continue
+            if item.id in first_seen:
+                where = first_seen[item.id] or "an earlier record"
+                rejected.append(
+                    Rejection(item.id, f"duplicate id: already used by {where}; ids must be unique", item.origin)
+                )
+                continue
+            first_seen[item.id] = item.origin or ""
+            outcome = self.prepare(item)
+            if isinstance(outcome, Rejection):
+                rejected.append(outcome)
+            else:
+                prepared.append(outcome)
+        timings["prepare"] = time.perf_counter() - started
+        counters["articles_in"] = len(prepared) + len(rejected)
+        counters["shingles"] = int(sum(p.shingles.size for p in prepared))
+
+        ids = [p.article.id for p in prepared]
+        sets = [p.shingles for p in prepared]
+        id_rank = np.argsort(np.argsort(np.array(ids, dtype=object), kind="stable"), kind="stable")
+
+        t = time.perf_counter()
+        matrix = signatures(sets, cfg.minhash.num_perm, cfg.minhash.seed)
+        timings["minhash"] = time.perf_counter() - t
+
+        t = time.perf_counter()
+        bands, rows = cfg.lsh_params()
+        candidates = candidate_pairs(matrix, bands, rows, cfg.lsh.max_bucket, order=id_rank)
+        timings["lsh"] = time.perf_counter() - t
+        counters.update(
+            lsh_bands=bands,
+            lsh_rows=rows,
+            candidates=int(candidates.pairs.shape[0]),
+            oversized_buckets=candidates.oversized_buckets,
+            largest_bucket=candidates.largest_bucket,
+        )
+
+        t = time.perf_counter()
+        threshold, min_excerpt = cfg.verify.threshold, cfg.verify.min_excerpt_shingles
+        edges = verify_pairs(candidates.pairs, sets, threshold, min_excerpt)
+        copy_edges = edges.copies()
+        timings["verify"] = time.perf_counter() - t
+        counters["verified_copies"] = int(copy_edges.shape[0])
+
+        t = time.perf_counter()
+        facts = [
+            canon.ArticleFacts(p.article.id, p.cleaned.body_words, p.article.published, p.cleaned.boilerplate_share)
+            for p in prepared
+        ]
+        policy = cfg.canonical.policy
+        rank = np.array(canon.policy_rank(facts, policy), dtype=np.int64)
+        direct_checks = 0
+
+        def is_copy(a: int, b: int) -> bool:
+            nonlocal direct_checks
+            direct_checks += 1
+            return score(sets[a], sets[b]).relation_code(threshold, min_excerpt) != 0
+
+        groups = star_clusters(len(prepared), copy_edges, rank, is_copy, cfg.cluster.verify_component_limit)
+        clusters = [self._cluster(members, prepared, facts, policy) for _, members in groups]
+        clusters.sort(key=lambda c: c.canonical)
+        timings["cluster"] = time.perf_counter() - t
+        counters["direct_checks"] = direct_checks
+
+        clustered = {m.id for c in clusters for m in c.members}
+        singletons = tuple(sorted(i for i in ids if i not in clustered))
+        removed = {p.article.id: p.cleaned.removed for p in prepared if p.cleaned.removed}
+        timings["total"] = time.perf_counter() - started
+        return Result(
+            clusters=tuple(clusters),
+            singletons=singletons,
+            rejected=tuple(sorted(rejected, key=lambda r: (r.id, r.origin or ""))),
+            removed=removed,
+            stage_seconds=timings,
+            counters=counters,
+        )
+
+    def _cluster(
+        self,
+        rows: list[int],
+        prepared: list[Prepared],
+        facts: list[canon.ArticleFacts],
+        policy: tuple[str, ...],
+    ) -> Cluster:
+        head, reason = canon.elect(rows, facts, policy)
+        cfg = self.config.verify
+        head_set = prepared[head].shingles
+        members = [Member(prepared[head].article.id, 1.0, 1.0, 1.0, "canonical")]
+        for row in sorted((r for r in rows if r != head), key=lambda r: prepared[r].article.id):
+            s = score(prepared[row].shingles, head_set)
+            code = s.relation_code(cfg.threshold, cfg.min_excerpt_shingles)
+            members.append(
+                Member(
+                    id=prepared[row].article.id,
+                    jaccard=round(s.jaccard, 4),
+                    containment=round(s.containment_a, 4),
+                    canonical_containment=round(s.containment_b, 4),
+                    relation=RELATIONS[code],
+                )
+            )
+        canonical_id = prepared[head].article.id
+        return Cluster(cluster_id_for(canonical_id), canonical_id, reason, tuple(members))
+
+
+def deduplicate(articles: Iterable[Article | Rejection], config: DedupConfig | None = None, **options: Any) -> Result:
+    """Deduplicate a batch of articles in one call.
+
+    Args:
+        articles: Articles (and reader rejections, passed through).
+        config: A full configuration; ``options`` are applied on top of it.
+        **options: Flat options such as ``threshold=0.6`` or ``shingle_size=4``
+            (see :meth:`DedupConfig.with_options`).
+
+    Returns:
+        The :class:`Result`.
+
+    Example:
+        >>> from dedup import Article
+        >>> deduplicate([Article("x", "only one article here")]).singletons
+        ('x',)
+    """
+    base = config if config is not None else DedupConfig()
+    return Deduplicator(base.with_options(**options) if options else base).run(articles)
+
+
+__all__ = ["Deduplicator", "deduplicate", "cluster_id_for"]

@@ -1,0 +1,44 @@
+"""JSON report: the machine-readable shape of a result.
+
+Keys are written in a fixed order and floats are rounded to 4 places, so the
+same result always gives the same bytes.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from dedup.models import Result
+
+
+def result_to_dict(result: Result) -> dict[str, Any]:
+    """The result as plain JSON-ready data (see README for the format)."""
+    return {
+        "stats": result.stats,
+        "clusters": [
+            {
+                "cluster_id": c.cluster_id,
+                "canonical": c.canonical,
+                "reason": c.reason,
+                "size": len(c.members),
+                "members": [
+                    {
+                        "id": m.id,
+                        "jaccard": m.jaccard,
+                        "containment": m.containment,
+                        "canonical_containment": m.canonical_containment,
+                        "relation": m.relation,
+                    }
+                    for m in c.members
+                ],
+            }
+            for c in result.clusters
+        ],
+        "rejected": [{"id": r.id, "reason": r.reason, "origin": r.origin} for r in result.rejected],
+    }
+
+
+def render_json(result: Result) -> str:
+    """The JSON report, pretty-printed, with a trailing newline."""
+    return json.dumps(result_to_dict(result), indent=2, ensure_ascii=False) + "\n"

@@ -1,0 +1,1 @@
+"""Text stages: HTML extraction (later), page-junk cleaning, normalisation."""

@@ -1,0 +1,369 @@
+"""Page-junk removal: keep the article body, record everything removed and why.
+
+Cleaning is a pure function of one article (it never looks at the rest of the
+batch), so a streaming index and a batch run see the same body for the same page.
+
+The body is the article's prose: blocks (lines, or paragraphs of hard-wrapped
+text) that read as sentences. Removed, each with its kind:
+
+* ``short-line``: lines that are not prose — headlines, bylines, datelines, menu
+  items, list entries. (Headlines are left out on purpose: re-headlined copies are
+  copies.)
+* ``widget``: lines made of share/e-mail/print/follow/sign-in/menu words.
+* ``section``: a "Trending", "Related", "Most read", "Read more"... header and
+  the list that follows it.
+* ``subscription``, ``cookie``, ``copyright``, ``credit``, ``disclaimer``,
+  ``contact``: prompts, notices, photo credits and captions, footers.
+* ``repeat``: a line or sentence that repeats text already in the article (repeated
+  ledes, captions printed twice).
+
+If an article has no prose at all (a list, a one-line brief), its non-junk short
+lines are kept as the body rather than losing the article.
+
+Example:
+    >>> c = clean("Menu\\nShare on Facebook\\nThe mayor opened the new bridge on Monday morning.\\n© 2024 Daily News")
+    >>> c.body
+    'The mayor opened the new bridge on Monday morning.'
+    >>> [r.kind for r in c.removed]
+    ['widget', 'widget', 'copyright']
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from dedup.models import Removed
+from dedup.text.normalize import fold
+
+WORD = re.compile(r"\w+")
+_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+_PIPES = re.compile(r"\s\|\s")
+
+# Words that make up share bars, menus and account widgets. A short line made
+# mostly of these is a widget, whatever the site.
+_WIDGET_WORDS = frozenset(
+    """
+    share sharing shares email e mail print comment comments facebook twitter x linkedin
+    pinterest whatsapp reddit google tumblr instagram youtube quora rss telegram messenger
+    flipboard sms copy link follow bio subscribe subscribed subscription subscriptions
+    newsletter newsletters sign in up out log login logout register account menu home close
+    skip content main navigation nav advertisement advertising ad ads sponsored related more
+    read trending popular latest news most top stories story video videos photos photo gallery
+    listen article permalink go to view on the of and our us with connect feedback give
+    edition editions sections section sectors other links products topics back next previous
+    tap here click notifications app apps download get terms use privacy policy cookies cookie
+    contact about disclaimer careers advertise help faq sitemap accessibility search left right
+    open options settings save saved bookmark reprint reprints order purchase permissions
+    opinion blog interview interviews shots devshots podcast podcasts watch live now
+    """.split()
+)
+
+# Phrases that only widgets, prompts and footers use; a line containing one is junk
+# unless it is long enough to be a real paragraph that merely mentions it.
+_JUNK_PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    (
+        "copyright",
+        re.compile(
+            r"^\s*(?:©|\(c\)|copyright\b)|all rights reserved|"
+            r"may not be (?:re)?published,? broadcast|rewritten,? or redistributed",
+            re.I,
+        ),
+    ),
+    (
+        "cookie",
+        re.compile(
+            r"we use cookies|use of cookies|accept (?:all )?cookies|cookie (?:policy|settings|preferences)"
+            r"|by continuing to (?:use|browse)",
+            re.I,
+        ),
+    ),
+    (
+        "subscription",
+        re.compile(
+            r"subscribe (?:now|today|to (?:our|the)\b)|sign up (?:for|to) (?:our|the)\b.{0,40}newsletter"
+            r"|please consider subscribing|support (?:our|independent|quality) journalism"
+            r"|help us deliver journalism|our journalism takes|you have successfully subscribed"
+            r"|already (?:a subscriber|registered|have an account)|register (?:for free|to continue)"
+            r"|(?:sign|log) in to (?:continue|comment|read)|continue reading|to keep reading"
+            r"|subscriber[- ]only|subscribers only|turn on desktop notifications|get notifications"
+            r"|never miss (?:breaking|a story)|ensure javascript is enabled|enable javascript"
+            r"|ad ?blocker|sent straight to you|daily edition email|newsletter\b.{0,40}\binbox",
+            re.I,
+        ),
+    ),
+    (
+        "disclaimer",
+        re.compile(
+            r"this (?:story|article) has not been edited|auto-generated from a syndicated feed"
+            r"|views expressed (?:here|in this)|is solely responsible for",
+            re.I,
+        ),
+    ),
+    (
+        "credit",
+        re.compile(
+            r"image credit|photo credit|picture credit|\(ap photo|getty images|\bphoto by\b"
+            r"|\bphotograph: |^\s*(?:photo|image|screenshot|illustration|illustrative|file photo)\s*:"
+            r"|\([A-Z][^()]{1,40}/[A-Za-z][^()]{1,30}\)\s*$",
+            re.I,
+        ),
+    ),
+    (
+        "contact",
+        re.compile(r"^\s*(?:e-?mail|phone|tel|fax)\s*:\s*\S|^\S+@\S+\.\w+$", re.I),
+    ),
+)
+# A block longer than this that mentions a junk phrase is a real paragraph; captions
+# and credits are shorter than prompts and footers.
+_JUNK_MAX_WORDS = {"credit": 30}
+_JUNK_MAX_WORDS_DEFAULT = 60
+
+_SECTION = re.compile(
+    r"^(?:trending(?: now| stories| news)?|related(?: coverage| articles?| stories| news| content"
+    r"| topics| links| reading)?|most (?:read|popular|viewed|shared|watched)|more (?:from|on|stories"
+    r"|news|in|like this)\b.*|latest(?: news| stories| headlines)?|(?:you|we think you) (?:may|might)"
+    r" (?:also )?like|recommended(?: for you| stories| reading)?|read (?:more|next|also)\s*:?"
+    r"|also read|further reading|sponsored(?: content| stories| links)?|around the web"
+    r"|popular(?: now| stories)?|top stories|editor'?s picks|what to read next|don'?t miss"
+    r"|in (?:other|case you missed)\b.*|opinion\s*/\s*blog.*)\s*:?$",
+    re.I,
+)
+_SECTION_END_WORDS = 25  # a prose block this long ends a junk section
+
+_CAPTION_SENTENCE = re.compile(
+    r"^(?:in this|this)\b.{0,100}?\b(?:file )?(?:photo|image|picture|video|photograph)\b"
+    r"|^(?:ap|reuters|afp),? file\b",
+    re.I,
+)
+_INLINE_CREDIT = re.compile(
+    r"\((?:AP|Reuters|AFP|Getty|Photo|Image|Source)\b[^()]{0,60}\)"
+    r"|\b(?:Image|Photo|Picture) ?[Cc]redit:? [^.]{0,40}$|\bPhoto by [^.]{0,50}$"
+    r"|\([A-Z][^()]{1,40}/[A-Za-z][^()]{1,30}\)\s*$",
+)
+_ABBREVIATIONS = frozenset(
+    "mr mrs ms dr st jr sr gen col lt sgt capt gov sen rep rev prof no vs inc co corp ltd u s"
+    " jan feb mar apr jun jul aug sep sept oct nov dec mt ft pp op vol fig est approx dept".split()
+)
+_BOUNDARY = re.compile(r"([.!?…]+[\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+
+
+@dataclass(frozen=True)
+class CleanedText:
+    """The result of cleaning one article.
+
+    Args:
+        body: The article body, paragraphs separated by blank lines.
+        removed: What was removed, in page order, each with its kind.
+        body_words: Words in the body.
+        total_words: Words in the whole page.
+    """
+
+    body: str
+    removed: tuple[Removed, ...]
+    body_words: int
+    total_words: int
+
+    @property
+    def boilerplate_share(self) -> float:
+        """Share of the page's words that were removed as junk (0.0 to 1.0)."""
+        if self.total_words == 0:
+            return 0.0
+        return 1.0 - self.body_words / self.total_words
+
+
+def split_sentences(block: str) -> list[str]:
+    """Split a paragraph into sentences, not breaking after initials or abbreviations.
+
+    Example:
+        >>> split_sentences("R. Kelly sang. Mr. Ek spoke in the U.S. on Monday. Fans cheered!")
+        ['R. Kelly sang.', 'Mr. Ek spoke in the U.S. on Monday.', 'Fans cheered!']
+    """
+    sentences: list[str] = []
+    start = 0
+    for match in _BOUNDARY.finditer(block):
+        head = block[start : match.start(1)]
+        last_word = head.rsplit(None, 1)[-1] if head.strip() else ""
+        bare = last_word.strip("\"'“‘([").rstrip(".").lower()
+        if match.group(1).startswith(".") and (
+            len(bare) <= 1 or bare in _ABBREVIATIONS or "." in bare
+        ):
+            continue
+        sentences.append(block[start : match.end(1)].strip())
+        start = match.end()
+    tail = block[start:].strip()
+    if tail:
+        sentences.append(tail)
+    return sentences
+
+
+def _is_hard_wrapped(lines: list[str]) -> tuple[bool, int]:
+    """Whether text was wrapped at a fixed width (wire copy), and that width."""
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    if len(lengths) < 4:
+        return False, 0
+    width = lengths[int(0.9 * (len(lengths) - 1))]
+    if not 30 <= width <= 100:
+        return False, 0
+    wrapped = sum(
+        1
+        for line in lines
+        if len(line.strip()) >= 0.6 * width and not _SENTENCE_END.search(line.strip())
+    )
+    return wrapped >= 0.4 * len(lengths), width
+
+
+def _blocks(text: str) -> list[str]:
+    """Lines, or for hard-wrapped text, its re-joined paragraphs."""
+    lines = text.split("\n")
+    wrapped, width = _is_hard_wrapped(lines)
+    if not wrapped:
+        return [line.strip() for line in lines if line.strip()]
+    blocks: list[str] = []
+    current: list[str] = []
+    for line in lines:
+        stripped = line.strip()
+        new_paragraph = (
+            not stripped
+            or line.startswith((" ", "\t"))
+            or (current and len(current[-1]) < 0.5 * width and _SENTENCE_END.search(current[-1]))
+        )
+        if new_paragraph and current:
+            blocks.append(" ".join(current))
+            current = []
+        if stripped:
+            current.append(stripped)
+    if current:
+        blocks.append(" ".join(current))
+    return blocks
+
+
+def _junk_kind(block: str, words: list[str]) -> str | None:
+    """The kind of junk a block is, judged on the block alone, or None."""
+    if not words:
+        return "short-line"
+    n = len(words)
+    ends_sentence = bool(_SENTENCE_END.search(block))
+    if n <= 12 and not ends_sentence or n <= 4:
+        widget_words = sum(1 for w in words if w.lower() in _WIDGET_WORDS)
+        if widget_words >= 0.7 * n:
+            return "widget"
+    for kind, pattern in _JUNK_PHRASES:
+        if n <= _JUNK_MAX_WORDS.get(kind, _JUNK_MAX_WORDS_DEFAULT) and pattern.search(block):
+            return kind
+    if len(_PIPES.findall(block)) >= 2 and n <= _JUNK_MAX_WORDS_DEFAULT:
+        return "short-line"
+    return None
+
+
+def _is_prose(block: str, words: list[str]) -> bool:
+    n = len(words)
+    return n >= 5 and (bool(_SENTENCE_END.search(block)) or n >= 15)
+
+
+def _clean_sentences(block: str, seen: set[str], removed: list[Removed]) -> str:
+    """Drop caption sentences, inline credits and sentences already seen."""
+    kept: list[str] = []
+    for sentence in split_sentences(block):
+        credit_free = _INLINE_CREDIT.sub("", sentence).strip()
+        if credit_free != sentence.strip():
+            removed.append(Removed(sentence if not credit_free else _diff(sentence, credit_free), "credit"))
+        if not credit_free:
+            continue
+        if _CAPTION_SENTENCE.search(credit_free):
+            removed.append(Removed(credit_free, "credit"))
+            continue
+        key = fold(credit_free)
+        if len(WORD.findall(key)) >= 6:
+            if key in seen:
+                removed.append(Removed(credit_free, "repeat"))
+                continue
+            seen.add(key)
+        kept.append(credit_free)
+    return " ".join(kept)
+
+
+def _diff(original: str, kept: str) -> str:
+    """The part of ``original`` that the inline-credit pattern took out."""
+    return " ".join(m.group(0) for m in _INLINE_CREDIT.finditer(original)) or original
+
+
+def clean(text: str) -> CleanedText:
+    """Split a page into its article body and the junk around it.
+
+    Args:
+        text: Repaired article text (see :func:`dedup.text.normalize.repair`).
+
+    Returns:
+        The body, what was removed (with kinds) and word counts.
+    """
+    blocks = _blocks(text)
+    words_of = [WORD.findall(b) for b in blocks]
+    total_words = sum(len(w) for w in words_of)
+
+    kinds: list[str | None] = []
+    in_section = False
+    for block, words in zip(blocks, words_of):
+        if len(words) <= 6 and _SECTION.match(block.strip(" :•|-")):
+            in_section = True
+            kinds.append("section")
+            continue
+        if in_section:
+            if _is_prose(block, words) and len(words) >= _SECTION_END_WORDS and not _junk_kind(block, words):
+                in_section = False
+            else:
+                kinds.append("section")
+                continue
+        kind = _junk_kind(block, words)
+        if kind is None and not _is_prose(block, words):
+            kind = "short-line"
+        kinds.append(kind)
+
+    # Repeated blocks: an exact repeat, or a block whose text also stands inside a
+    # longer prose block (a lede printed twice, a caption that quotes the body).
+    prose_keys = [fold(b) if k is None else "" for b, k in zip(blocks, kinds)]
+    joined = "\x00".join(prose_keys)
+    seen_blocks: set[str] = set()
+    for i, key in enumerate(prose_keys):
+        if not key:
+            continue
+        if key in seen_blocks or (len(WORD.findall(key)) >= 5 and joined.count(key) >= 2 and _inside_longer(key, prose_keys, i)):
+            kinds[i] = "repeat"
+        seen_blocks.add(key)
+
+    removed: list[Removed] = []
+    body_blocks: list[str] = []
+    seen_sentences: set[str] = set()
+    for block, kind in zip(blocks, kinds):
+        if kind is not None:
+            removed.append(Removed(block, kind))
+            continue
+        kept = _clean_sentences(block, seen_sentences, removed)
+        if kept:
+            body_blocks.append(kept)
+
+    if not body_blocks:
+        # No prose: a list or a brief. Keep the lines that are not junk by pattern.
+        fallback = [b for b, k in zip(blocks, kinds) if k == "short-line" and WORD.search(b)]
+        if fallback:
+            body_blocks = fallback
+            removed = [r for r in removed if not (r.kind == "short-line" and r.text in set(fallback))]
+
+    body = "\n\n".join(body_blocks)
+    return CleanedText(
+        body=body,
+        removed=tuple(removed),
+        body_words=len(WORD.findall(body)),
+        total_words=total_words,
+    )
+
+
+def _inside_longer(key: str, keys: list[str], index: int) -> bool:
+    """Whether ``key`` is a substring of another, longer prose block."""
+    return any(j != index and len(other) > len(key) and key in other for j, other in enumerate(keys))
+
+
+def passthrough(text: str) -> CleanedText:
+    """The 'cleaning disabled' result: the whole text is the body."""
+    n = len(WORD.findall(text))
+    return CleanedText(body=text.strip(), removed=(), body_words=n, total_words=n)
