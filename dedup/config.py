@@ -16,9 +16,10 @@ from __future__ import annotations
 import dataclasses
 import math
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from dedup.errors import ConfigError
 
@@ -161,14 +162,20 @@ class VerifyConfig:
         min_excerpt_shingles: A pair where only one side is mostly contained in the
             other (``excerpt``) needs at least this many shingles on the shorter side;
             tinier texts match only when each side is mostly in the other.
+        min_own_shingles: An article with at least this many own-words shingles (words
+            outside quotation marks) is "in" another only if ``threshold`` of its own
+            words are too, so shared quotations alone never make a copy. Set it very
+            high to judge on all words only.
     """
 
     threshold: float = 0.5
     min_excerpt_shingles: int = 10
+    min_own_shingles: int = 10
 
     def __post_init__(self) -> None:
         _check_fraction("verify.threshold", self.threshold)
         _check_int("verify.min_excerpt_shingles", self.min_excerpt_shingles, 1, 10**6)
+        _check_int("verify.min_own_shingles", self.min_own_shingles, 1, 10**9)
 
 
 @dataclass(frozen=True)
@@ -224,6 +231,7 @@ class CanonicalConfig:
 _FLAT_OPTIONS: dict[str, tuple[str, str]] = {
     "threshold": ("verify", "threshold"),
     "min_excerpt_shingles": ("verify", "min_excerpt_shingles"),
+    "min_own_shingles": ("verify", "min_own_shingles"),
     "shingle_size": ("shingle", "size"),
     "num_perm": ("minhash", "num_perm"),
     "seed": ("minhash", "seed"),
@@ -291,7 +299,7 @@ class DedupConfig:
     def with_options(self, **options: Any) -> DedupConfig:
         """A copy with flat options applied (``threshold``, ``num_perm``, ``shingle_size``,
         ``seed``, ``bands``, ``rows``, ``lsh_threshold``, ``max_bucket``, ``clean``,
-        ``fix_mojibake``, ``min_excerpt_shingles``, ``canonical_policy``)."""
+        ``fix_mojibake``, ``min_excerpt_shingles``, ``min_own_shingles``, ``canonical_policy``)."""
         sections: dict[str, dict[str, Any]] = {}
         for name, value in options.items():
             if name not in _FLAT_OPTIONS:

@@ -6,9 +6,10 @@ dataclasses cross the public API.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Mapping
+from typing import Any
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,8 @@ class Member:
         containment: Fraction of this article's shingles found in the canonical.
         canonical_containment: Fraction of the canonical's shingles found in this article.
         relation: ``canonical`` for the canonical itself, else ``exact``, ``near`` or ``excerpt``.
+        own_containment: Fraction of this article's own words (outside quotations) found
+            in the canonical.
     """
 
     id: str
@@ -72,6 +75,7 @@ class Member:
     containment: float
     canonical_containment: float
     relation: str
+    own_containment: float = 1.0
 
 
 @dataclass(frozen=True)

@@ -21,8 +21,9 @@ from __future__ import annotations
 
 import time
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any
 
 import numpy as np
 import xxhash
@@ -33,9 +34,9 @@ from dedup.config import DedupConfig
 from dedup.lsh import candidate_pairs
 from dedup.minhash import signatures
 from dedup.models import Article, Cluster, Member, Rejection, Result
-from dedup.shingle import shingles
+from dedup.shingle import body_shingles
 from dedup.text.clean import CleanedText, clean, passthrough
-from dedup.text.normalize import fold, repair
+from dedup.text.normalize import repair
 from dedup.verify import RELATIONS, score, verify_pairs
 
 
@@ -46,6 +47,8 @@ class Prepared:
     article: Article
     cleaned: CleanedText
     shingles: np.ndarray
+    own: np.ndarray
+    """The shingles made only of words outside quotation marks (a subset of ``shingles``)."""
 
 
 def cluster_id_for(canonical_id: str) -> str:
@@ -85,8 +88,10 @@ class Deduplicator:
                 f"run with clean disabled to keep it as it is",
                 article.origin,
             )
-        body = fold(cleaned.body) if cfg.normalize.casefold else cleaned.body
-        return Prepared(article, cleaned, shingles(body, cfg.shingle.size))
+        everything, own = body_shingles(cleaned.body, cfg.shingle.size, casefold=cfg.normalize.casefold)
+        if everything.size == 0:
+            return Rejection(article.id, "no words in the text (only symbols or punctuation)", article.origin)
+        return Prepared(article, cleaned, everything, own)
 
     def run(self, articles: Iterable[Article | Rejection]) -> Result:
         """Deduplicate a batch.
@@ -127,6 +132,7 @@ class Deduplicator:
 
         ids = [p.article.id for p in prepared]
         sets = [p.shingles for p in prepared]
+        own_sets = [p.own for p in prepared]
         id_rank = np.argsort(np.argsort(np.array(ids, dtype=object), kind="stable"), kind="stable")
 
         t = time.perf_counter()
@@ -146,8 +152,12 @@ class Deduplicator:
         )
 
         t = time.perf_counter()
-        threshold, min_excerpt = cfg.verify.threshold, cfg.verify.min_excerpt_shingles
-        edges = verify_pairs(candidates.pairs, sets, threshold, min_excerpt)
+        threshold, min_excerpt, min_own = (
+            cfg.verify.threshold,
+            cfg.verify.min_excerpt_shingles,
+            cfg.verify.min_own_shingles,
+        )
+        edges = verify_pairs(candidates.pairs, sets, own_sets, threshold, min_excerpt, min_own)
         copy_edges = edges.copies()
         timings["verify"] = time.perf_counter() - t
         counters["verified_copies"] = int(copy_edges.shape[0])
@@ -164,7 +174,7 @@ class Deduplicator:
         def is_copy(a: int, b: int) -> bool:
             nonlocal direct_checks
             direct_checks += 1
-            return score(sets[a], sets[b]).relation_code(threshold, min_excerpt) != 0
+            return score(sets[a], sets[b], own_sets[a], own_sets[b]).relation_code(threshold, min_excerpt, min_own) != 0
 
         groups = star_clusters(len(prepared), copy_edges, rank, is_copy, cfg.cluster.verify_component_limit)
         clusters = [self._cluster(members, prepared, facts, policy) for _, members in groups]
@@ -194,18 +204,20 @@ class Deduplicator:
     ) -> Cluster:
         head, reason = canon.elect(rows, facts, policy)
         cfg = self.config.verify
-        head_set = prepared[head].shingles
-        members = [Member(prepared[head].article.id, 1.0, 1.0, 1.0, "canonical")]
+        top = prepared[head]
+        members = [Member(top.article.id, 1.0, 1.0, 1.0, "canonical", 1.0)]
         for row in sorted((r for r in rows if r != head), key=lambda r: prepared[r].article.id):
-            s = score(prepared[row].shingles, head_set)
-            code = s.relation_code(cfg.threshold, cfg.min_excerpt_shingles)
+            copy = prepared[row]
+            s = score(copy.shingles, top.shingles, copy.own, top.own)
+            code = s.relation_code(cfg.threshold, cfg.min_excerpt_shingles, cfg.min_own_shingles)
             members.append(
                 Member(
-                    id=prepared[row].article.id,
+                    id=copy.article.id,
                     jaccard=round(s.jaccard, 4),
                     containment=round(s.containment_a, 4),
                     canonical_containment=round(s.containment_b, 4),
                     relation=RELATIONS[code],
+                    own_containment=round(s.own_containment_a, 4),
                 )
             )
         canonical_id = prepared[head].article.id
@@ -233,4 +245,4 @@ def deduplicate(articles: Iterable[Article | Rejection], config: DedupConfig | N
     return Deduplicator(base.with_options(**options) if options else base).run(articles)
 
 
-__all__ = ["Deduplicator", "deduplicate", "cluster_id_for"]
+__all__ = ["Deduplicator", "cluster_id_for", "deduplicate"]

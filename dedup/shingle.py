@@ -1,5 +1,8 @@
 """Shingling: normalised text -> sorted, unique uint64 hashes of word n-grams.
 
+Besides all shingles, :func:`body_shingles` returns the *own-words* shingles: those
+whose words all stand outside quotation marks (see :mod:`dedup.text.quotes`).
+
 Each token is hashed once with xxh3-64 (stable across machines, runs and Python
 versions; never Python's ``hash()``); an n-gram's hash chains its token hashes
 through MurmurHash3's finalizer. A text with fewer words than the shingle size
@@ -18,6 +21,8 @@ import numpy as np
 import xxhash
 
 from dedup._hashing import CHAIN, U64, fmix64
+from dedup.text.normalize import fold
+from dedup.text.quotes import quoted_spans
 
 TOKEN = re.compile(r"\w+")
 EMPTY = np.empty(0, dtype=U64)
@@ -58,3 +63,40 @@ def shingles(normalized: str, size: int) -> np.ndarray:
         A sorted array without repeats; empty when the text has no words.
     """
     return np.unique(chain_ngrams(hash_tokens(tokenize(normalized)), size))
+
+
+def body_shingles(body: str, size: int, casefold: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """All shingles of an article body, and its own-words shingles.
+
+    Args:
+        body: Cleaned body text, paragraphs separated by line breaks.
+        size: Words per shingle.
+        casefold: Fold case (the normal setting).
+
+    Returns:
+        ``(all_shingles, own_shingles)``, both sorted unique uint64; ``own`` holds the
+        shingles none of whose words is inside a quotation, so it is a subset of ``all``.
+
+    Example:
+        >>> everything, own = body_shingles('Ek said "we rolled this out wrong" at the conference on Wednesday', 3)
+        >>> everything.size > own.size > 0
+        True
+    """
+    paragraphs = [p for p in body.split("\n") if p.strip()]
+    text = "\n".join(fold(p) if casefold else p for p in paragraphs)
+    matches = list(TOKEN.finditer(text))
+    hashes = hash_tokens([m.group(0) for m in matches])
+    ngrams = chain_ngrams(hashes, size)
+    if ngrams.size == 0:
+        return EMPTY, EMPTY
+    quoted = np.zeros(len(matches), dtype=bool)
+    spans = quoted_spans(text)
+    if spans:
+        starts = np.fromiter((m.start() for m in matches), dtype=np.int64, count=len(matches))
+        for a, b in spans:
+            quoted[(starts >= a) & (starts < b)] = True
+    window = min(size, len(matches))
+    # A window is own words when none of its tokens is quoted.
+    quoted_in_window = np.convolve(quoted.astype(np.int64), np.ones(window, dtype=np.int64), mode="valid")
+    own = ngrams[quoted_in_window == 0]
+    return np.unique(ngrams), np.unique(own)

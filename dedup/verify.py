@@ -4,37 +4,48 @@ For sets A and B: Jaccard ``|A∩B| / |A∪B|`` and containment both ways,
 ``|A∩B| / |A|`` (how much of A is in B) and ``|A∩B| / |B|``. The copy rule:
 the shorter text is mostly contained in the other.
 
+"A is in B" when at least ``threshold`` of A's shingles are in B **and**, if A has
+at least ``min_own_shingles`` own-words shingles (words outside quotation marks),
+at least ``threshold`` of those are in B too. Independent write-ups of one
+statement share its quotations, not the reporters' own sentences; copies share
+both.
+
 Relations:
     ``exact``: the same shingle set.
-    ``near``: each side has at least ``threshold`` of its shingles in the other.
-    ``excerpt``: only the shorter side does (a teaser, a trimmed copy, an
-        earlier version), and it has at least ``min_excerpt_shingles`` shingles.
+    ``near``: each side is in the other.
+    ``excerpt``: one side is in the other (a teaser, a trimmed copy, an earlier
+        version) and the shorter has at least ``min_excerpt_shingles`` shingles.
     ``none``: not a copy.
 
 Example:
     >>> a = np.arange(4, dtype=np.uint64); b = np.arange(10, dtype=np.uint64)
-    >>> score(a, b).relation(threshold=0.5, min_excerpt_shingles=2)
+    >>> score(a, b).relation(threshold=0.5, min_excerpt_shingles=2, min_own_shingles=10)
     'excerpt'
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Sequence
 
 import numpy as np
 
 RELATIONS = ("none", "excerpt", "near", "exact")
+EMPTY = np.empty(0, dtype=np.uint64)
 NONE, EXCERPT, NEAR, EXACT = range(4)
 
 
 @dataclass(frozen=True)
 class Score:
-    """Overlap of two shingle sets."""
+    """Overlap of two shingle sets, and of each side's own words with the other side."""
 
     intersection: int
     size_a: int
     size_b: int
+    own_a: int = 0
+    own_b: int = 0
+    own_shared_a: int = 0
+    own_shared_b: int = 0
 
     @property
     def jaccard(self) -> float:
@@ -51,33 +62,70 @@ class Score:
         """Share of B found in A."""
         return self.intersection / self.size_b if self.size_b else 0.0
 
-    def relation_code(self, threshold: float, min_excerpt_shingles: int) -> int:
+    @property
+    def own_containment_a(self) -> float:
+        """Share of A's own-words shingles found in B (1.0 when A has none)."""
+        return self.own_shared_a / self.own_a if self.own_a else 1.0
+
+    @property
+    def own_containment_b(self) -> float:
+        """Share of B's own-words shingles found in A (1.0 when B has none)."""
+        return self.own_shared_b / self.own_b if self.own_b else 1.0
+
+    def a_in_b(self, threshold: float, min_own_shingles: int) -> bool:
+        """Whether A is mostly contained in B, own words included."""
+        if self.containment_a < threshold:
+            return False
+        return self.own_a < min_own_shingles or self.own_containment_a >= threshold
+
+    def b_in_a(self, threshold: float, min_own_shingles: int) -> bool:
+        """Whether B is mostly contained in A, own words included."""
+        if self.containment_b < threshold:
+            return False
+        return self.own_b < min_own_shingles or self.own_containment_b >= threshold
+
+    def relation_code(self, threshold: float, min_excerpt_shingles: int, min_own_shingles: int) -> int:
         """The relation as an index into :data:`RELATIONS`."""
         if self.size_a == 0 or self.size_b == 0:
             return NONE
         if self.intersection == self.size_a == self.size_b:
             return EXACT
-        low, high = sorted((self.containment_a, self.containment_b))
-        if low >= threshold:
+        a_in, b_in = self.a_in_b(threshold, min_own_shingles), self.b_in_a(threshold, min_own_shingles)
+        if a_in and b_in:
             return NEAR
-        if high >= threshold and min(self.size_a, self.size_b) >= min_excerpt_shingles:
+        if (a_in or b_in) and min(self.size_a, self.size_b) >= min_excerpt_shingles:
             return EXCERPT
         return NONE
 
-    def relation(self, threshold: float, min_excerpt_shingles: int) -> str:
+    def relation(self, threshold: float, min_excerpt_shingles: int, min_own_shingles: int) -> str:
         """``exact``, ``near``, ``excerpt`` or ``none`` (see module docs)."""
-        return RELATIONS[self.relation_code(threshold, min_excerpt_shingles)]
+        return RELATIONS[self.relation_code(threshold, min_excerpt_shingles, min_own_shingles)]
 
 
-def score(a: np.ndarray, b: np.ndarray) -> Score:
-    """Score two sorted unique uint64 shingle arrays."""
-    if a.size == 0 or b.size == 0:
-        return Score(0, int(a.size), int(b.size))
-    small, large = (a, b) if a.size <= b.size else (b, a)
+def count_shared(small: np.ndarray, large: np.ndarray) -> int:
+    """How many values of sorted unique ``small`` are in sorted unique ``large``."""
+    if small.size == 0 or large.size == 0:
+        return 0
     positions = np.searchsorted(large, small)
     positions[positions == large.size] = 0
-    inter = int(np.count_nonzero(large[positions] == small))
-    return Score(inter, int(a.size), int(b.size))
+    return int(np.count_nonzero(large[positions] == small))
+
+
+def score(a: np.ndarray, b: np.ndarray, own_a: np.ndarray | None = None, own_b: np.ndarray | None = None) -> Score:
+    """Score two sorted unique uint64 shingle arrays (and, optionally, their own-words subsets)."""
+    small, large = (a, b) if a.size <= b.size else (b, a)
+    inter = count_shared(small, large)
+    own_a = EMPTY if own_a is None else own_a
+    own_b = EMPTY if own_b is None else own_b
+    return Score(
+        inter,
+        int(a.size),
+        int(b.size),
+        int(own_a.size),
+        int(own_b.size),
+        count_shared(own_a, b),
+        count_shared(own_b, a),
+    )
 
 
 @dataclass(frozen=True)
@@ -100,14 +148,20 @@ class Edges:
 
 
 def verify_pairs(
-    pairs: np.ndarray, shingle_sets: Sequence[np.ndarray], threshold: float, min_excerpt_shingles: int
+    pairs: np.ndarray,
+    shingle_sets: Sequence[np.ndarray],
+    own_sets: Sequence[np.ndarray],
+    threshold: float,
+    min_excerpt_shingles: int,
+    min_own_shingles: int,
 ) -> Edges:
     """Score every candidate pair and decide its relation."""
     m = pairs.shape[0]
     intersection = np.zeros(m, dtype=np.int64)
     relation = np.zeros(m, dtype=np.int8)
     for k in range(m):
-        s = score(shingle_sets[pairs[k, 0]], shingle_sets[pairs[k, 1]])
+        i, j = int(pairs[k, 0]), int(pairs[k, 1])
+        s = score(shingle_sets[i], shingle_sets[j], own_sets[i], own_sets[j])
         intersection[k] = s.intersection
-        relation[k] = s.relation_code(threshold, min_excerpt_shingles)
+        relation[k] = s.relation_code(threshold, min_excerpt_shingles, min_own_shingles)
     return Edges(pairs, intersection, relation)

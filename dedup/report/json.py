@@ -28,6 +28,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
                         "jaccard": m.jaccard,
                         "containment": m.containment,
                         "canonical_containment": m.canonical_containment,
+                        "own_containment": m.own_containment,
                         "relation": m.relation,
                     }
                     for m in c.members

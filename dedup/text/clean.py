@@ -43,20 +43,7 @@ _PIPES = re.compile(r"\s\|\s")
 # Words that make up share bars, menus and account widgets. A short line made
 # mostly of these is a widget, whatever the site.
 _WIDGET_WORDS = frozenset(
-    """
-    share sharing shares email e mail print comment comments facebook twitter x linkedin
-    pinterest whatsapp reddit google tumblr instagram youtube quora rss telegram messenger
-    flipboard sms copy link follow bio subscribe subscribed subscription subscriptions
-    newsletter newsletters sign in up out log login logout register account menu home close
-    skip content main navigation nav advertisement advertising ad ads sponsored related more
-    read trending popular latest news most top stories story video videos photos photo gallery
-    listen article permalink go to view on the of and our us with connect feedback give
-    edition editions sections section sectors other links products topics back next previous
-    tap here click notifications app apps download get terms use privacy policy cookies cookie
-    contact about disclaimer careers advertise help faq sitemap accessibility search left right
-    open options settings save saved bookmark reprint reprints order purchase permissions
-    opinion blog interview interviews shots devshots podcast podcasts watch live now
-    """.split()
+    ["share", "sharing", "shares", "email", "e", "mail", "print", "comment", "comments", "facebook", "twitter", "x", "linkedin", "pinterest", "whatsapp", "reddit", "google", "tumblr", "instagram", "youtube", "quora", "rss", "telegram", "messenger", "flipboard", "sms", "copy", "link", "follow", "bio", "subscribe", "subscribed", "subscription", "subscriptions", "newsletter", "newsletters", "sign", "in", "up", "out", "log", "login", "logout", "register", "account", "menu", "home", "close", "skip", "content", "main", "navigation", "nav", "advertisement", "advertising", "ad", "ads", "sponsored", "related", "more", "read", "trending", "popular", "latest", "news", "most", "top", "stories", "story", "video", "videos", "photos", "photo", "gallery", "listen", "article", "permalink", "go", "to", "view", "on", "the", "of", "and", "our", "us", "with", "connect", "feedback", "give", "edition", "editions", "sections", "section", "sectors", "other", "links", "products", "topics", "back", "next", "previous", "tap", "here", "click", "notifications", "app", "apps", "download", "get", "terms", "use", "privacy", "policy", "cookies", "cookie", "contact", "about", "disclaimer", "careers", "advertise", "help", "faq", "sitemap", "accessibility", "search", "left", "right", "open", "options", "settings", "save", "saved", "bookmark", "reprint", "reprints", "order", "purchase", "permissions", "opinion", "blog", "interview", "interviews", "shots", "devshots", "podcast", "podcasts", "watch", "live", "now"]
 )
 
 # Phrases that only widgets, prompts and footers use; a line containing one is junk
@@ -67,7 +54,7 @@ _JUNK_PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"^\s*(?:©|\(c\)|copyright\b)|all rights reserved|"
             r"may not be (?:re)?published,? broadcast|rewritten,? or redistributed",
-            re.I,
+            re.IGNORECASE,
         ),
     ),
     (
@@ -75,7 +62,7 @@ _JUNK_PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"we use cookies|use of cookies|accept (?:all )?cookies|cookie (?:policy|settings|preferences)"
             r"|by continuing to (?:use|browse)",
-            re.I,
+            re.IGNORECASE,
         ),
     ),
     (
@@ -89,7 +76,7 @@ _JUNK_PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"|subscriber[- ]only|subscribers only|turn on desktop notifications|get notifications"
             r"|never miss (?:breaking|a story)|ensure javascript is enabled|enable javascript"
             r"|ad ?blocker|sent straight to you|daily edition email|newsletter\b.{0,40}\binbox",
-            re.I,
+            re.IGNORECASE,
         ),
     ),
     (
@@ -97,7 +84,7 @@ _JUNK_PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
         re.compile(
             r"this (?:story|article) has not been edited|auto-generated from a syndicated feed"
             r"|views expressed (?:here|in this)|is solely responsible for",
-            re.I,
+            re.IGNORECASE,
         ),
     ),
     (
@@ -106,12 +93,12 @@ _JUNK_PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
             r"image credit|photo credit|picture credit|\(ap photo|getty images|\bphoto by\b"
             r"|\bphotograph: |^\s*(?:photo|image|screenshot|illustration|illustrative|file photo)\s*:"
             r"|\([A-Z][^()]{1,40}/[A-Za-z][^()]{1,30}\)\s*$",
-            re.I,
+            re.IGNORECASE,
         ),
     ),
     (
         "contact",
-        re.compile(r"^\s*(?:e-?mail|phone|tel|fax)\s*:\s*\S|^\S+@\S+\.\w+$", re.I),
+        re.compile(r"^\s*(?:e-?mail|phone|tel|fax)\s*:\s*\S|^\S+@\S+\.\w+$", re.IGNORECASE),
     ),
 )
 # A block longer than this that mentions a junk phrase is a real paragraph; captions
@@ -127,14 +114,14 @@ _SECTION = re.compile(
     r"|also read|further reading|sponsored(?: content| stories| links)?|around the web"
     r"|popular(?: now| stories)?|top stories|editor'?s picks|what to read next|don'?t miss"
     r"|in (?:other|case you missed)\b.*|opinion\s*/\s*blog.*)\s*:?$",
-    re.I,
+    re.IGNORECASE,
 )
 _SECTION_END_WORDS = 25  # a prose block this long ends a junk section
 
 _CAPTION_SENTENCE = re.compile(
     r"^(?:in this|this)\b.{0,100}?\b(?:file )?(?:photo|image|picture|video|photograph)\b"
     r"|^(?:ap|reuters|afp),? file\b",
-    re.I,
+    re.IGNORECASE,
 )
 _INLINE_CREDIT = re.compile(
     r"\((?:AP|Reuters|AFP|Getty|Photo|Image|Source)\b[^()]{0,60}\)"
@@ -142,8 +129,7 @@ _INLINE_CREDIT = re.compile(
     r"|\([A-Z][^()]{1,40}/[A-Za-z][^()]{1,30}\)\s*$",
 )
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr st jr sr gen col lt sgt capt gov sen rep rev prof no vs inc co corp ltd u s"
-    " jan feb mar apr jun jul aug sep sept oct nov dec mt ft pp op vol fig est approx dept".split()
+    ["mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep", "rev", "prof", "no", "vs", "inc", "co", "corp", "ltd", "u", "s", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "pp", "op", "vol", "fig", "est", "approx", "dept"]
 )
 _BOUNDARY = re.compile(r"([.!?…]+[\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 
