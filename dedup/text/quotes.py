@@ -59,12 +59,12 @@ def _line_spans(line: str) -> list[tuple[int, int]]:
     closes = [m.start() for m in _SINGLE_CLOSE.finditer(line)]
     position = 0
     while True:
-        start = next((o for o in opens if o >= position), None)
-        if start is None:
+        opening = next((o for o in opens if o >= position), None)
+        if opening is None:
             return spans
-        close = next((c for c in closes if c > start), None)
+        close = next((c for c in closes if c > opening), None)
         if close is None:
-            spans.append((start, len(line)))
+            spans.append((opening, len(line)))
             return spans
-        spans.append((start, close + 1))
+        spans.append((opening, close + 1))
         position = close + 1
