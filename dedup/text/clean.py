@@ -116,7 +116,9 @@ _SECTION = re.compile(
     r"|in (?:other|case you missed)\b.*|opinion\s*/\s*blog.*)\s*:?$",
     re.IGNORECASE,
 )
-_SECTION_END_WORDS = 25  # a prose block this long ends a junk section
+# A junk section (a list of headlines and links) ends at the first sentence of at
+# least this many words: list entries are headlines, without a sentence ending.
+_SECTION_END_WORDS = 15
 
 _CAPTION_SENTENCE = re.compile(
     r"^(?:in this|this)\b.{0,100}?\b(?:file )?(?:photo|image|picture|video|photograph)\b"
@@ -295,7 +297,8 @@ def clean(text: str) -> CleanedText:
             kinds.append("section")
             continue
         if in_section:
-            if _is_prose(block, words) and len(words) >= _SECTION_END_WORDS and not _junk_kind(block, words):
+            ends_sentence = bool(_SENTENCE_END.search(block))
+            if ends_sentence and len(words) >= _SECTION_END_WORDS and not _junk_kind(block, words):
                 in_section = False
             else:
                 kinds.append("section")
