@@ -74,15 +74,11 @@ class Score:
 
     def a_in_b(self, threshold: float, min_own_shingles: int) -> bool:
         """Whether A is mostly contained in B, own words included."""
-        if self.containment_a < threshold:
-            return False
-        return self.own_a < min_own_shingles or self.own_containment_a >= threshold
+        return _contained(self.containment_a, self.own_a, self.own_containment_a, threshold, min_own_shingles)
 
     def b_in_a(self, threshold: float, min_own_shingles: int) -> bool:
         """Whether B is mostly contained in A, own words included."""
-        if self.containment_b < threshold:
-            return False
-        return self.own_b < min_own_shingles or self.own_containment_b >= threshold
+        return _contained(self.containment_b, self.own_b, self.own_containment_b, threshold, min_own_shingles)
 
     def relation_code(self, threshold: float, min_excerpt_shingles: int, min_own_shingles: int) -> int:
         """The relation as an index into :data:`RELATIONS`."""
@@ -100,6 +96,13 @@ class Score:
     def relation(self, threshold: float, min_excerpt_shingles: int, min_own_shingles: int) -> str:
         """``exact``, ``near``, ``excerpt`` or ``none`` (see module docs)."""
         return RELATIONS[self.relation_code(threshold, min_excerpt_shingles, min_own_shingles)]
+
+
+def _contained(containment: float, own_size: int, own_containment: float, threshold: float, min_own: int) -> bool:
+    """The copy rule for one direction: mostly contained, and so are the own words if there are enough."""
+    if containment < threshold:
+        return False
+    return own_size < min_own or own_containment >= threshold
 
 
 def count_shared(small: np.ndarray, large: np.ndarray) -> int:
