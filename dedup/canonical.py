@@ -78,17 +78,21 @@ def _describe(rule: str, best: ArticleFacts, runner_up: ArticleFacts) -> str:
         return f"published first: {when}, before {other} ({runner_up.id})"
     if rule == "least_boilerplate":
         return (
-            f"cleanest page: {best.boilerplate_share:.0%} of it was page junk, "
-            f"against {runner_up.boilerplate_share:.0%} for {runner_up.id}"
+            f"cleanest page: {best.boilerplate_share:.1%} of it was page junk, "
+            f"against {runner_up.boilerplate_share:.1%} for {runner_up.id}"
         )
     return f"smallest id (final tie-break), before {runner_up.id}"
 
 
-_TIE_WORDS = {
-    "most_complete": "the same body length",
-    "earliest_published": "the same publication time",
-    "least_boilerplate": "the same share of page junk",
-}
+def _tie_words(rule: str, facts: ArticleFacts) -> str | None:
+    """How to say that the copies tie on a rule, or None for the final tie-break."""
+    if rule == "most_complete":
+        return f"the same body length ({facts.body_words} words)"
+    if rule == "earliest_published":
+        return "no publication date" if facts.published is None else "the same publication time"
+    if rule == "least_boilerplate":
+        return "the same share of page junk"
+    return None
 
 
 def elect(members: Sequence[int], all_facts: Sequence[ArticleFacts], policy: Sequence[str]) -> tuple[int, str]:
@@ -109,8 +113,9 @@ def elect(members: Sequence[int], all_facts: Sequence[ArticleFacts], policy: Seq
         if _rule_key(rule, best) != _rule_key(rule, runner_up):
             reason = _describe(rule, best, runner_up)
             break
-        if rule in _TIE_WORDS:
-            tied.append(_TIE_WORDS[rule])
+        words = _tie_words(rule, best)
+        if words:
+            tied.append(words)
     else:  # pragma: no cover - ids are unique, so smallest_id always decides
         reason = "identical on every rule"
     if tied:

@@ -9,10 +9,11 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from dedup import __version__
 from dedup.config import DedupConfig
-from dedup.errors import DedupError
+from dedup.errors import DedupError, InputError
 from dedup.io.readers import read_articles
 from dedup.pipeline import Deduplicator
 from dedup.report import render_json, render_text
@@ -28,14 +29,21 @@ def _fraction(value: str) -> float:
     return number
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with usage errors printed as ``error: ...`` first, then the usage."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"error: {message}\n{self.format_usage()}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser of the ``dedup`` command."""
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="dedup",
         description="Find copies of the same news article among scraped pages.",
     )
     parser.add_argument("--version", action="version", version=f"dedup {__version__}")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     commands.required = True
 
     report = commands.add_parser(
@@ -68,6 +76,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         config = _config(args)
         result = Deduplicator(config).run(read_articles(args.paths))
+        if result.rejected and len(result.rejected) == result.stats["articles"]:
+            first = result.rejected[0]
+            raise InputError(
+                f"no usable article in the input ({len(result.rejected)} rejected); "
+                f"first: {first.origin or first.id}: {first.reason}"
+            )
         output = render_json(result) if args.format == "json" else render_text(result)
         sys.stdout.write(output)
         sys.stdout.flush()

@@ -282,7 +282,8 @@ class DedupConfig:
     def lsh_params(self) -> tuple[int, int]:
         """``(bands, rows)``: as set, or the fewest-collision split of ``num_perm``
         whose probability of proposing a pair at ``lsh_threshold`` is at least
-        ``lsh.min_recall``."""
+        ``lsh.min_recall``; if no split reaches it, one row per band (the most
+        recall ``num_perm`` allows)."""
         if self.lsh.bands is not None and self.lsh.rows is not None:
             return self.lsh.bands, self.lsh.rows
         num_perm, target = self.minhash.num_perm, self.lsh_threshold
@@ -359,6 +360,10 @@ class DedupConfig:
             data = tomllib.loads(path.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise ConfigError(f"{path}: config file not found; check the path given to --config") from None
+        except IsADirectoryError:
+            raise ConfigError(f"{path}: is a directory, not a TOML config file") from None
+        except OSError as exc:
+            raise ConfigError(f"{path}: cannot read config file: {exc.strerror or exc}") from None
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from None
         return cls.from_dict(data, origin=str(path))

@@ -47,6 +47,8 @@ def read_articles(paths: Iterable[str | Path], stdin: IO[bytes] | None = None) -
     Raises:
         InputError: A path is missing, of an unsupported type, or holds nothing usable.
     """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
     for raw in paths:
         if str(raw) == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
@@ -187,7 +189,10 @@ def parse_published(value: Any) -> datetime | None:
     """
     if not isinstance(value, str) or not value.strip():
         return None
+    text = value.strip()
+    if text[-1:] in ("Z", "z"):
+        text = text[:-1] + "+00:00"  # Python 3.10's fromisoformat does not read "Z"
     try:
-        return datetime.fromisoformat(value.strip())
+        return datetime.fromisoformat(text)
     except ValueError:
         return None

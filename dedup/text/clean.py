@@ -43,47 +43,66 @@ _PIPES = re.compile(r"\s\|\s")
 # Words that make up share bars, menus and account widgets. A short line made
 # mostly of these is a widget, whatever the site.
 _WIDGET_WORDS = frozenset(
-    ["share", "sharing", "shares", "email", "e", "mail", "print", "comment", "comments", "facebook", "twitter", "x", "linkedin", "pinterest", "whatsapp", "reddit", "google", "tumblr", "instagram", "youtube", "quora", "rss", "telegram", "messenger", "flipboard", "sms", "copy", "link", "follow", "bio", "subscribe", "subscribed", "subscription", "subscriptions", "newsletter", "newsletters", "sign", "in", "up", "out", "log", "login", "logout", "register", "account", "menu", "home", "close", "skip", "content", "main", "navigation", "nav", "advertisement", "advertising", "ad", "ads", "sponsored", "related", "more", "read", "trending", "popular", "latest", "news", "most", "top", "stories", "story", "video", "videos", "photos", "photo", "gallery", "listen", "article", "permalink", "go", "to", "view", "on", "the", "of", "and", "our", "us", "with", "connect", "feedback", "give", "edition", "editions", "sections", "section", "sectors", "other", "links", "products", "topics", "back", "next", "previous", "tap", "here", "click", "notifications", "app", "apps", "download", "get", "terms", "use", "privacy", "policy", "cookies", "cookie", "contact", "about", "disclaimer", "careers", "advertise", "help", "faq", "sitemap", "accessibility", "search", "left", "right", "open", "options", "settings", "save", "saved", "bookmark", "reprint", "reprints", "order", "purchase", "permissions", "opinion", "blog", "interview", "interviews", "shots", "devshots", "podcast", "podcasts", "watch", "live", "now"]
+    """
+    share sharing shares email e mail print comment comments facebook twitter x
+    linkedin pinterest whatsapp reddit google tumblr instagram youtube quora rss
+    telegram messenger flipboard sms copy link follow bio subscribe subscribed
+    subscription subscriptions newsletter newsletters sign in up out log login
+    logout register account menu home close skip content main navigation nav
+    advertisement advertising ad ads sponsored related more read trending popular
+    latest news most top stories story video videos photos photo gallery listen
+    article permalink go to view on the of and our us with connect feedback give
+    edition editions sections section sectors other links products topics back next
+    previous tap here click notifications app apps download get terms use privacy
+    policy cookies cookie contact about disclaimer careers advertise help faq
+    sitemap accessibility search left right open options settings save saved
+    bookmark reprint reprints order purchase permissions opinion blog interview
+    interviews shots devshots podcast podcasts watch live now
+    """.split()  # noqa: SIM905
 )
 
-# Phrases that only widgets, prompts and footers use; a line containing one is junk
+# Phrases that only widgets, prompts and footers use — each specific enough that a
+# news sentence does not say it ("copyright lawyers said", "already registered
+# voters", "subscribe to the bond offering" stay). A block containing one is junk
 # unless it is long enough to be a real paragraph that merely mentions it.
 _JUNK_PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
     (
         "copyright",
         re.compile(
-            r"^\s*(?:©|\(c\)|copyright\b)|all rights reserved|"
-            r"may not be (?:re)?published,? broadcast|rewritten,? or redistributed",
+            r"(?:©|\(c\)|\bcopyright)\s*(?:©\s*)?(?:\d{4}\b|by\s+[A-Z])|all rights reserved"
+            r"|may not be (?:re)?published,? broadcast|rewritten,? or redistributed",
             re.IGNORECASE,
         ),
     ),
     (
         "cookie",
         re.compile(
-            r"we use cookies|use of cookies|accept (?:all )?cookies|cookie (?:policy|settings|preferences)"
-            r"|by continuing to (?:use|browse)",
+            r"we use cookies|this (?:site|website) uses cookies|accept (?:all )?cookies"
+            r"|cookie (?:policy|settings|preferences)|by continuing to (?:use|browse) (?:this|our) (?:site|website)",
             re.IGNORECASE,
         ),
     ),
     (
         "subscription",
         re.compile(
-            r"subscribe (?:now|today|to (?:our|the)\b)|sign up (?:for|to) (?:our|the)\b.{0,40}newsletter"
+            r"^subscribe (?:now|today)\b|subscribe to (?:our|the) (?:\w+ )?newsletter"
+            r"|sign up (?:for|to) (?:our|the)\b.{0,40}newsletter"
             r"|please consider subscribing|support (?:our|independent|quality) journalism"
             r"|help us deliver journalism|our journalism takes|you have successfully subscribed"
-            r"|already (?:a subscriber|registered|have an account)|register (?:for free|to continue)"
-            r"|(?:sign|log) in to (?:continue|comment|read)|continue reading|to keep reading"
-            r"|subscriber[- ]only|subscribers only|turn on desktop notifications|get notifications"
-            r"|never miss (?:breaking|a story)|ensure javascript is enabled|enable javascript"
-            r"|ad ?blocker|sent straight to you|daily edition email|newsletter\b.{0,40}\binbox",
+            r"|already (?:a subscriber|registered|have an account)\s*\?|register (?:for free|to continue)"
+            r"|(?:sign|log) in to (?:continue|comment|keep reading)|^(?:and )?continue reading\b"
+            r"|to keep reading|subscriber[- ]only (?:content|article)|turn on desktop notifications"
+            r"|get notifications to|never miss (?:breaking news|a story)|ensure javascript is enabled"
+            r"|enable javascript|disable your ad ?blocker|sent straight to you|daily edition email"
+            r"|newsletter\b.{0,40}\binbox",
             re.IGNORECASE,
         ),
     ),
     (
         "disclaimer",
         re.compile(
-            r"this (?:story|article) has not been edited|auto-generated from a syndicated feed"
-            r"|views expressed (?:here|in this)|is solely responsible for",
+            r"this (?:story|article) has not been edited by|auto-generated from a syndicated feed"
+            r"|the views expressed (?:here|in this (?:article|column|piece)) are",
             re.IGNORECASE,
         ),
     ),
@@ -120,18 +139,25 @@ _SECTION = re.compile(
 # least this many words: list entries are headlines, without a sentence ending.
 _SECTION_END_WORDS = 15
 
+# Wire photo captions: "In this June 30, 2013 file photo, R. Kelly performs ...".
 _CAPTION_SENTENCE = re.compile(
-    r"^(?:in this|this)\b.{0,100}?\b(?:file )?(?:photo|image|picture|video|photograph)\b"
+    r"^in this\b[^.]{0,80}?\b(?:file )?(?:photo|image|picture|photograph|video(?: image)?)"
+    r"(?: (?:provided|released|taken|made available) by [^,]{1,60})?,"
     r"|^(?:ap|reuters|afp),? file\b",
     re.IGNORECASE,
 )
+_SPACES = re.compile(r"\s{2,}")
 _INLINE_CREDIT = re.compile(
     r"\((?:AP|Reuters|AFP|Getty|Photo|Image|Source)\b[^()]{0,60}\)"
     r"|\b(?:Image|Photo|Picture) ?[Cc]redit:? [^.]{0,40}$|\bPhoto by [^.]{0,50}$"
     r"|\([A-Z][^()]{1,40}/[A-Za-z][^()]{1,30}\)\s*$",
 )
 _ABBREVIATIONS = frozenset(
-    ["mr", "mrs", "ms", "dr", "st", "jr", "sr", "gen", "col", "lt", "sgt", "capt", "gov", "sen", "rep", "rev", "prof", "no", "vs", "inc", "co", "corp", "ltd", "u", "s", "jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec", "mt", "ft", "pp", "op", "vol", "fig", "est", "approx", "dept"]
+    """
+    mr mrs ms dr st jr sr gen col lt sgt capt gov sen rep rev prof no vs inc co corp
+    ltd u s jan feb mar apr jun jul aug sep sept oct nov dec mt ft pp op vol fig est
+    approx dept
+    """.split()  # noqa: SIM905
 )
 _BOUNDARY = re.compile(r"([.!?…]+[\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])")
 
@@ -253,7 +279,7 @@ def _clean_sentences(block: str, seen: set[str], removed: list[Removed]) -> str:
     """Drop caption sentences, inline credits and sentences already seen."""
     kept: list[str] = []
     for sentence in split_sentences(block):
-        credit_free = _INLINE_CREDIT.sub("", sentence).strip()
+        credit_free = _SPACES.sub(" ", _INLINE_CREDIT.sub("", sentence)).strip()
         if credit_free != sentence.strip():
             removed.append(Removed(sentence if not credit_free else _diff(sentence, credit_free), "credit"))
         if not credit_free:

@@ -25,7 +25,7 @@ from ftfy.badness import is_bad
 _QUOTES = str.maketrans(
     {
         "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "\u00b4": "'",
-        "\u0060": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
+        "\u0060": "'", "\u02bc": "'", "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u201f": '"', "\u2033": '"',
         "\u00ab": '"', "\u00bb": '"', "\u2039": "'", "\u203a": "'",
         "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-",
         "\u2212": "-", "\u2026": "...",
@@ -57,8 +57,13 @@ def repair(text: str, *, fix_mojibake: bool = True) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     if fix_mojibake and is_bad(text):
         text = ftfy.fix_encoding(text)
-    if "&" in text and _ENTITY.search(text):
+    # Scraped text is sometimes escaped twice (&amp;amp;): unescape to a fixed point.
+    for _ in range(4):
+        if "&" not in text or not _ENTITY.search(text):
+            break
         text = html.unescape(text)
+    # Quotes first: NFKC would turn some of them (´, ″) into other characters.
+    text = text.translate(_QUOTES)
     text = unicodedata.normalize("NFKC", text)
     text = text.translate(_QUOTES)
     text = _CONTROL.sub(" ", text)

@@ -1,0 +1,65 @@
+"""Shared fixtures: the seed articles and a deterministic generator of prose.
+
+The generator makes long, distinct paragraphs from a fixed vocabulary of
+pseudo-words (no two paragraphs share a word), so tests can build copies,
+excerpts and rolling stories whose overlaps are known exactly.
+"""
+
+from __future__ import annotations
+
+import itertools
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+SEED_IDS = (
+    "000_68aecc16d4db32ab.txt",
+    "001_86997ac36c104c62.txt",
+    "002_58e187858871e751.txt",
+    "003_f17e34197052f82b.txt",
+    "004_fe8099629fd8fa10.txt",
+)
+
+_SYLLABLES = (
+    "ka lo mi ren tu vos bar del fin gor hal jun kel mar nor pel quin ros sal tar ul ven wil yor zan"
+).split()
+
+
+def vocabulary(seed: int = 7) -> list[str]:
+    """15,625 distinct three-syllable pseudo-words in a fixed shuffled order."""
+    words = ["".join(parts) for parts in itertools.product(_SYLLABLES, repeat=3)]
+    order = np.random.RandomState(seed).permutation(len(words))
+    return [words[i] for i in order]
+
+
+class ProseMaker:
+    """Hands out paragraphs of never-before-used words: ``make(40)`` -> one sentence."""
+
+    def __init__(self, seed: int = 7) -> None:
+        self._words = vocabulary(seed)
+        self._next = 0
+
+    def words(self, count: int) -> list[str]:
+        chunk = self._words[self._next : self._next + count]
+        if len(chunk) < count:
+            raise RuntimeError("vocabulary exhausted")
+        self._next += count
+        return chunk
+
+    def make(self, count: int = 40) -> str:
+        words = self.words(count)
+        return (" ".join(words)).capitalize() + "."
+
+
+@pytest.fixture
+def seeds_dir() -> Path:
+    return SEEDS
+
+
+@pytest.fixture
+def prose() -> ProseMaker:
+    return ProseMaker()

@@ -1,0 +1,302 @@
+"""The real command line, run in subprocesses."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+from conftest import ROOT, SEED_IDS, SEEDS
+
+MEMBER_FIELDS = {"id", "jaccard", "containment", "canonical_containment", "relation"}
+
+
+def run(
+    *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess:
+    base_env = {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}
+    if env:
+        base_env.update(env)
+    return subprocess.run(
+        [sys.executable, "-m", "dedup.cli", *args],
+        input=stdin if stdin is not None else b"",
+        capture_output=True,
+        cwd=ROOT,
+        env=base_env,
+        timeout=60,
+    )
+
+
+def out(proc: subprocess.CompletedProcess) -> str:
+    return proc.stdout.decode("utf-8")
+
+
+def err(proc: subprocess.CompletedProcess) -> str:
+    return proc.stderr.decode("utf-8")
+
+
+def seeds_as_jsonl() -> bytes:
+    lines = [
+        json.dumps({"id": name, "text": (SEEDS / name).read_text(encoding="utf-8")})
+        for name in SEED_IDS
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-8")
+
+
+def clusters_of(data: dict) -> list[tuple[str, list[str]]]:
+    return [(c["canonical"], sorted(m["id"] for m in c["members"])) for c in data["clusters"]]
+
+
+@pytest.fixture(scope="module")
+def seeds_json() -> bytes:
+    proc = run("report", "seeds/", "--format", "json")
+    assert proc.returncode == 0, err(proc)
+    return proc.stdout
+
+
+# --- success paths ---------------------------------------------------------------------------
+
+
+def test_report_text_names_the_cluster():
+    proc = run("report", "seeds/")
+    assert proc.returncode == 0, err(proc)
+    assert err(proc) == ""
+    text = out(proc)
+    assert text.count("cluster ") == 1
+    assert f"canonical: {SEED_IDS[2]}: most complete body" in text
+    assert f"* {SEED_IDS[2]}" in text
+    assert SEED_IDS[1] in text and "near" in text
+    for singleton in (SEED_IDS[0], SEED_IDS[3], SEED_IDS[4]):
+        assert singleton not in text
+    assert "5 articles: 1 clusters holding 1 duplicates, 3 singletons, 0 rejected" in text
+
+
+def test_report_json_shape(seeds_json):
+    data = json.loads(seeds_json)
+    assert set(data) == {"stats", "clusters", "rejected"}
+    assert data["stats"] == {
+        "articles": 5,
+        "clusters": 1,
+        "duplicates": 1,
+        "rejected": 0,
+        "singletons": 3,
+    }
+    assert data["rejected"] == []
+    (cluster,) = data["clusters"]
+    assert cluster["canonical"] == SEED_IDS[2]
+    assert cluster["size"] == len(cluster["members"]) == 2
+    assert cluster["cluster_id"].startswith("c") and len(cluster["cluster_id"]) == 17
+    assert "most complete" in cluster["reason"]
+    for member in cluster["members"]:
+        assert MEMBER_FIELDS <= set(member)
+    assert [m["id"] for m in cluster["members"]] == [SEED_IDS[2], SEED_IDS[1]]
+    assert cluster["members"][0]["relation"] == "canonical"
+    assert cluster["members"][1]["relation"] == "near"
+    assert 0.0 < cluster["members"][1]["jaccard"] <= cluster["members"][1]["containment"] <= 1.0
+
+
+def test_stdin_jsonl_gives_the_same_clusters(seeds_json):
+    proc = run("report", "-", "--format", "json", stdin=seeds_as_jsonl())
+    assert proc.returncode == 0, err(proc)
+    assert clusters_of(json.loads(proc.stdout)) == clusters_of(json.loads(seeds_json))
+    assert json.loads(proc.stdout)["stats"] == json.loads(seeds_json)["stats"]
+
+
+def test_json_is_byte_identical_across_runs_and_hash_seeds(seeds_json):
+    again = run("report", "seeds/", "--format", "json")
+    seeded_0 = run("report", "seeds/", "--format", "json", env={"PYTHONHASHSEED": "0"})
+    seeded_1 = run("report", "seeds/", "--format", "json", env={"PYTHONHASHSEED": "12345"})
+    for proc in (again, seeded_0, seeded_1):
+        assert proc.returncode == 0, err(proc)
+        assert proc.stdout == seeds_json
+
+
+def test_threshold_option_is_applied():
+    proc = run("report", "seeds/", "--format", "json", "--threshold", "1.0")
+    assert proc.returncode == 0, err(proc)
+    # 001 is 99% (not 100%) inside 002: no copy at threshold 1.
+    assert json.loads(proc.stdout)["clusters"] == []
+
+
+def test_config_file_is_applied(tmp_path):
+    config = tmp_path / "dedup.toml"
+    config.write_text('[canonical]\npolicy = ["smallest_id"]\n', encoding="utf-8")
+    proc = run("report", "seeds/", "--format", "json", "--config", str(config))
+    assert proc.returncode == 0, err(proc)
+    (cluster,) = json.loads(proc.stdout)["clusters"]
+    assert cluster["canonical"] == SEED_IDS[1]
+    assert "smallest id" in cluster["reason"]
+
+
+def test_rejections_are_listed_and_exit_zero(tmp_path):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_text(
+        '{"id": "a", "text": "Some text here that is fine."}\n{oops\n', encoding="utf-8"
+    )
+    proc = run("report", str(feed), "--format", "json")
+    assert proc.returncode == 0, err(proc)
+    data = json.loads(proc.stdout)
+    (rejection,) = data["rejected"]
+    assert set(rejection) == {"id", "reason", "origin"}
+    assert rejection["id"] == rejection["origin"] == f"{feed}:2"
+    assert rejection["reason"].startswith("not valid JSON")
+    assert data["stats"] == {
+        "articles": 2,
+        "clusters": 0,
+        "duplicates": 0,
+        "rejected": 1,
+        "singletons": 1,
+    }
+
+
+def test_console_script_matches_module(seeds_json):
+    exe = shutil.which("dedup")
+    if exe is None:
+        pytest.skip("the dedup console script is not on PATH")
+    proc = subprocess.run(
+        [exe, "report", "seeds/", "--format", "json"], capture_output=True, cwd=ROOT, timeout=60
+    )
+    assert proc.returncode == 0, err(proc)
+    assert proc.stdout == seeds_json
+
+
+def test_version():
+    proc = run("--version")
+    assert proc.returncode == 0
+    assert out(proc).startswith("dedup ")
+
+
+# --- errors ------------------------------------------------------------------------------------
+
+
+def assert_clean_error(proc: subprocess.CompletedProcess, *fragments: str) -> None:
+    stderr = err(proc)
+    assert proc.returncode == 2, stderr
+    assert "Traceback" not in stderr
+    assert stderr.startswith("error: "), stderr
+    assert out(proc) == ""
+    for fragment in fragments:
+        assert fragment in stderr, (fragment, stderr)
+
+
+def test_missing_path(tmp_path):
+    assert_clean_error(
+        run("report", str(tmp_path / "missing")), "missing: no such file or directory"
+    )
+
+
+def test_empty_directory(tmp_path):
+    assert_clean_error(run("report", str(tmp_path)), "no .txt or .md files found")
+
+
+def test_jsonl_with_no_usable_line(tmp_path):
+    feed = tmp_path / "bad.jsonl"
+    feed.write_text('not json\n{"id": 3}\n', encoding="utf-8")
+    assert_clean_error(
+        run("report", str(feed)),
+        f"{feed}:1: not valid JSON",
+        f"no line of {feed} is a usable article",
+    )
+
+
+def test_empty_stdin():
+    assert_clean_error(run("report", "-"), "<stdin>: no records")
+
+
+def test_bad_config_value(tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text("[verify]\nthreshold = 2\n", encoding="utf-8")
+    assert_clean_error(
+        run("report", "seeds/", "--config", str(config)), "verify.threshold", "got 2"
+    )
+
+
+def test_config_unknown_key(tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text("[verify]\nthreshhold = 0.5\n", encoding="utf-8")
+    assert_clean_error(
+        run("report", "seeds/", "--config", str(config)), "unknown setting verify.threshhold"
+    )
+
+
+def test_config_unknown_table(tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text("[verfy]\nthreshold = 0.5\n", encoding="utf-8")
+    assert_clean_error(
+        run("report", "seeds/", "--config", str(config)), "unknown table or key 'verfy'"
+    )
+
+
+def test_config_not_toml(tmp_path):
+    config = tmp_path / "bad.toml"
+    config.write_text("verify = \n", encoding="utf-8")
+    assert_clean_error(run("report", "seeds/", "--config", str(config)), "not valid TOML")
+
+
+def test_config_missing(tmp_path):
+    assert_clean_error(
+        run("report", "seeds/", "--config", str(tmp_path / "nope.toml")), "config file not found"
+    )
+
+
+def test_config_is_a_directory(tmp_path):
+    assert_clean_error(run("report", "seeds/", "--config", str(tmp_path)), str(tmp_path))
+
+
+@pytest.mark.parametrize("value", ["1.5", "0", "-0.2", "abc", "nan"])
+def test_bad_threshold_exit_code_and_message(value):
+    proc = run("report", "seeds/", "--threshold", value)
+    stderr = err(proc)
+    assert proc.returncode == 2
+    assert "Traceback" not in stderr
+    assert "error: argument --threshold" in stderr
+    assert repr(value) in stderr
+    assert out(proc) == ""
+
+
+def test_bad_threshold_stderr_starts_with_error():
+    assert_clean_error(run("report", "seeds/", "--threshold", "1.5"), "1.5")
+
+
+def test_no_traceback_for_any_bad_input(tmp_path):
+    binary = tmp_path / "bin.txt"
+    binary.write_bytes(b"\x00\x01\x02")
+    latin = tmp_path / "latin.txt"
+    latin.write_bytes("caf\xe9".encode("latin-1"))
+    csv = tmp_path / "x.csv"
+    csv.write_text("a,b\n", encoding="utf-8")
+    cases = [
+        (("report", str(binary)), 2),  # nothing usable left: an error naming the file
+        (("report", str(latin)), 2),
+        (("report", str(csv)), 2),
+        (("report",), 2),
+        (("bogus-command",), 2),
+        (("report", "seeds/", "--format", "xml"), 2),
+    ]
+    for args, code in cases:
+        proc = run(*args)
+        assert proc.returncode == code, (args, err(proc))
+        assert "Traceback" not in err(proc), args
+
+
+def test_lone_binary_file_is_an_error_naming_the_file(tmp_path):
+    binary = tmp_path / "bin.txt"
+    binary.write_bytes(b"\x00\x01\x02")
+    proc = run("report", str(binary), "--format", "json")
+    assert proc.returncode == 2
+    assert not proc.stdout
+    assert err(proc).startswith("error: no usable article")
+    assert str(binary) in err(proc) and "binary" in err(proc)
+
+
+def test_binary_file_beside_good_articles_is_listed_as_rejected(tmp_path):
+    (tmp_path / "bin.txt").write_bytes(b"\x00\x01\x02")
+    (tmp_path / "good.txt").write_text("The council approved the budget on Tuesday after a long debate.", encoding="utf-8")
+    proc = run("report", str(tmp_path), "--format", "json")
+    assert proc.returncode == 0, err(proc)
+    data = json.loads(proc.stdout)
+    assert data["stats"] == {"articles": 2, "clusters": 0, "duplicates": 0, "rejected": 1, "singletons": 1}
+    assert data["rejected"][0]["id"] == "bin.txt" and "binary" in data["rejected"][0]["reason"]

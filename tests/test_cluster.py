@@ -1,0 +1,228 @@
+"""Clustering: connected components, and the guard against chaining copies."""
+
+from __future__ import annotations
+
+from collections import deque
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import dedup
+from dedup.cluster import UnionFind, connected_components, star_clusters
+from dedup.shingle import body_shingles
+from dedup.verify import score
+
+
+def bfs_components(n: int, edges: list[tuple[int, int]]) -> list[int]:
+    """Reference: label each node with the smallest node of its component, by BFS."""
+    adjacency: list[list[int]] = [[] for _ in range(n)]
+    for a, b in edges:
+        adjacency[a].append(b)
+        adjacency[b].append(a)
+    label = [-1] * n
+    for start in range(n):
+        if label[start] != -1:
+            continue
+        label[start] = start  # nodes are visited in increasing order: start is the smallest
+        queue = deque([start])
+        while queue:
+            node = queue.popleft()
+            for nxt in adjacency[node]:
+                if label[nxt] == -1:
+                    label[nxt] = start
+                    queue.append(nxt)
+    return label
+
+
+def test_docstring_example():
+    assert connected_components(4, np.array([[0, 1], [2, 3]])).tolist() == [0, 0, 2, 2]
+
+
+def test_no_edges_and_empty_graph():
+    assert connected_components(3, np.empty((0, 2), dtype=np.int64)).tolist() == [0, 1, 2]
+    assert connected_components(0, np.empty((0, 2), dtype=np.int64)).tolist() == []
+
+
+def test_union_find_basics():
+    uf = UnionFind(5)
+    uf.union(0, 4)
+    uf.union(4, 2)
+    uf.union(1, 1)
+    assert uf.find(2) == uf.find(0) == uf.find(4)
+    assert uf.find(1) != uf.find(0)
+    assert uf.find(3) == 3
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=1, max_value=60), st.data())
+def test_connected_components_equal_bfs(n, data):
+    edges = data.draw(
+        st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=2 * n)
+    )
+    labels = connected_components(n, np.array(edges, dtype=np.int64).reshape(-1, 2))
+    assert labels.tolist() == bfs_components(n, edges)
+
+
+@pytest.mark.parametrize("n,density", [(200, 0.004), (500, 0.002), (1000, 0.0012)])
+def test_connected_components_equal_bfs_on_larger_random_graphs(n, density):
+    rng = np.random.default_rng(n)
+    m = int(density * n * n / 2)
+    edges = rng.integers(0, n, size=(m, 2))
+    labels = connected_components(n, edges)
+    assert labels.tolist() == bfs_components(n, [tuple(map(int, e)) for e in edges])
+
+
+def test_components_independent_of_edge_order():
+    rng = np.random.default_rng(3)
+    edges = rng.integers(0, 100, size=(80, 2))
+    base = connected_components(100, edges)
+    for _ in range(5):
+        shuffled = edges[rng.permutation(len(edges))][:, ::-1]
+        assert np.array_equal(connected_components(100, shuffled), base)
+
+
+# --- star clusters -------------------------------------------------------------------
+
+
+def truth_table(copies: set[frozenset[int]]):
+    calls: list[tuple[int, int]] = []
+
+    def is_copy(a: int, b: int) -> bool:
+        calls.append((a, b))
+        return frozenset((a, b)) in copies
+
+    return is_copy, calls
+
+
+def test_chain_is_not_merged_through_the_middle():
+    # Rows: A=0, B=1, C=2. A~B and B~C are copies; A and C are not. C ranks best.
+    is_copy, calls = truth_table({frozenset((0, 1)), frozenset((1, 2))})
+    edges = np.array([[0, 1], [1, 2]])
+    rank = np.array([2, 1, 0])
+    clusters = star_clusters(3, edges, rank, is_copy, verify_component_limit=200)
+    assert clusters == [(2, [2, 1])]
+    assert (2, 0) in calls  # A was verified against C directly, and refused
+
+
+def test_chain_with_middle_ranked_best_takes_both_ends():
+    is_copy, _ = truth_table({frozenset((0, 1)), frozenset((1, 2))})
+    clusters = star_clusters(3, np.array([[0, 1], [1, 2]]), np.array([1, 0, 2]), is_copy, 200)
+    assert clusters == [(1, [1, 0, 2])]
+
+
+def test_leftovers_are_clustered_again():
+    # 0~1, 1~2, 2~3, 0~3? no. Ranks: 1 best, then 3, 2, 0.
+    copies = {frozenset(p) for p in [(0, 1), (1, 2), (2, 3)]}
+    is_copy, _ = truth_table(copies)
+    edges = np.array([[0, 1], [1, 2], [2, 3]])
+    rank = np.array([3, 0, 2, 1])
+    clusters = star_clusters(4, edges, rank, is_copy, 200)
+    # 1 takes 0 and 2; 3 is left alone (its only copy, 2, is taken).
+    assert clusters == [(1, [1, 2, 0])]
+
+
+def test_direct_verification_finds_members_lsh_missed():
+    # LSH proposed only 0-1 and 1-2, but 2 is a copy of 0 too.
+    copies = {frozenset(p) for p in [(0, 1), (1, 2), (0, 2)]}
+    is_copy, _ = truth_table(copies)
+    clusters = star_clusters(3, np.array([[0, 1], [1, 2]]), np.array([0, 1, 2]), is_copy, 200)
+    assert clusters == [(0, [0, 1, 2])]
+
+
+def test_large_groups_rely_on_verified_pairs_only():
+    copies = {frozenset(p) for p in [(0, 1), (1, 2), (0, 2)]}
+    is_copy, calls = truth_table(copies)
+    clusters = star_clusters(3, np.array([[0, 1], [1, 2]]), np.array([0, 1, 2]), is_copy, 2)
+    assert calls == []
+    assert clusters == [(0, [0, 1])]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(min_value=2, max_value=25), st.data())
+def test_every_member_is_a_copy_of_its_canonical(n, data):
+    pairs = data.draw(
+        st.sets(
+            st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda p: p[0] < p[1])
+        )
+    )
+    copies = {frozenset(p) for p in pairs}
+    edges = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
+    rank = np.array(data.draw(st.permutations(range(n))))
+    limit = data.draw(st.sampled_from([2, 5, 200]))
+    is_copy, _ = truth_table(copies)
+    clusters = star_clusters(n, edges, rank, is_copy, limit)
+    seen: set[int] = set()
+    for canonical, members in clusters:
+        assert len(members) >= 2
+        assert members[0] == canonical
+        assert [int(rank[m]) for m in members] == sorted(int(rank[m]) for m in members)
+        for member in members[1:]:
+            assert frozenset((canonical, member)) in copies
+        assert seen.isdisjoint(members), "a row is in two clusters"
+        seen.update(members)
+
+
+# --- end to end: a rolling story -------------------------------------------------------
+
+
+def rolling_story(prose, layout):
+    paragraphs = {k: prose.make(40) for k in range(1, 10)}
+    return {name: "\n\n".join(paragraphs[k] for k in ks) for name, ks in layout.items()}
+
+
+BRIEF_LAYOUT = {"A": [1, 2, 3], "B": [2, 3, 4, 5], "C": [4, 5, 6, 7, 8]}
+# B is mostly inside C at the default threshold; C stays the longest (canonical).
+WIDE_MIDDLE = {"A": [1, 2, 3], "B": [2, 3, 4, 5, 6], "C": [4, 5, 6, 7, 8, 9]}
+
+
+@pytest.mark.parametrize(
+    "layout,threshold",
+    [
+        # B shares 2 of its 4 paragraphs with C: a copy at 0.45 but not at the default.
+        (BRIEF_LAYOUT, 0.45),
+        (BRIEF_LAYOUT, 0.5),
+        (WIDE_MIDDLE, 0.5),
+    ],
+)
+def test_rolling_story_never_joins_first_and_last_version(prose, layout, threshold):
+    texts = rolling_story(prose, layout)
+    result = dedup.deduplicate([dedup.Article(k, v) for k, v in texts.items()], threshold=threshold)
+    for cluster in result.clusters:
+        ids = {m.id for m in cluster.members}
+        assert not {"A", "C"} <= ids, f"A and C chained into one cluster: {cluster}"
+        for member in cluster.duplicates:
+            assert member.relation in {"exact", "near", "excerpt"}
+            # The canonical is the longest version, so each copy is mostly inside it.
+            assert member.containment >= threshold, member
+    assert result.stats["articles"] == 3
+
+
+def test_rolling_story_chain_exists_and_is_cut(prose):
+    """The premise: A~B and B~C are copies, A and C are not; C is the best copy."""
+    texts = rolling_story(prose, BRIEF_LAYOUT)
+    threshold = 0.45
+    sets = {k: body_shingles(v, 5) for k, v in texts.items()}
+
+    def rel(x: str, y: str) -> str:
+        (ax, ox), (ay, oy) = sets[x], sets[y]
+        return score(ax, ay, ox, oy).relation(threshold, 10, 10)
+
+    assert rel("A", "B") != "none"
+    assert rel("B", "C") != "none"
+    assert rel("A", "C") == "none"
+    result = dedup.deduplicate([dedup.Article(k, v) for k, v in texts.items()], threshold=threshold)
+    assert [(c.canonical, [m.id for m in c.members]) for c in result.clusters] == [
+        ("C", ["C", "B"])
+    ]
+    assert result.singletons == ("A",)
+    assert "most complete" in result.clusters[0].reason
+
+
+def test_rolling_story_independent_of_input_order(prose):
+    texts = rolling_story(prose, WIDE_MIDDLE)
+    articles = [dedup.Article(k, v) for k, v in texts.items()]
+    forward = dedup.deduplicate(articles, threshold=0.45)
+    backward = dedup.deduplicate(articles[::-1], threshold=0.45)
+    assert forward == backward

@@ -1,0 +1,192 @@
+"""Verification: exact overlap scores and the copy relation rules."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import dedup
+from dedup.verify import RELATIONS, Score, count_shared, score, verify_pairs
+
+U64 = np.uint64
+
+
+def arr(values) -> np.ndarray:
+    return np.array(sorted(set(values)), dtype=U64)
+
+
+def relation(a, b, threshold=0.5, min_excerpt=10, min_own=10, own_a=None, own_b=None) -> str:
+    own_a = None if own_a is None else arr(own_a)
+    own_b = None if own_b is None else arr(own_b)
+    return score(arr(a), arr(b), own_a, own_b).relation(
+        threshold=threshold, min_excerpt_shingles=min_excerpt, min_own_shingles=min_own
+    )
+
+
+# --- scores against a Python set reference ---------------------------------------------
+
+VALUES = st.lists(st.integers(min_value=0, max_value=60), max_size=50)
+BIG_VALUES = st.lists(st.integers(min_value=0, max_value=2**64 - 1), max_size=30)
+
+
+@settings(max_examples=200, deadline=None)
+@given(VALUES | BIG_VALUES, VALUES | BIG_VALUES, st.data())
+def test_score_matches_python_sets(a_values, b_values, data):
+    a, b = set(a_values), set(b_values)
+    own_a = set(data.draw(st.sets(st.sampled_from(sorted(a)))) if a else set())
+    own_b = set(data.draw(st.sets(st.sampled_from(sorted(b)))) if b else set())
+    s = score(arr(a), arr(b), arr(own_a), arr(own_b))
+    inter = len(a & b)
+    union = len(a | b)
+    assert (s.intersection, s.size_a, s.size_b) == (inter, len(a), len(b))
+    assert s.jaccard == (inter / union if union else 0.0)
+    assert s.containment_a == (inter / len(a) if a else 0.0)
+    assert s.containment_b == (inter / len(b) if b else 0.0)
+    assert (s.own_a, s.own_b) == (len(own_a), len(own_b))
+    assert s.own_shared_a == len(own_a & b)
+    assert s.own_shared_b == len(own_b & a)
+    assert s.own_containment_a == (len(own_a & b) / len(own_a) if own_a else 1.0)
+
+
+@settings(max_examples=200, deadline=None)
+@given(VALUES | BIG_VALUES, VALUES | BIG_VALUES)
+def test_count_shared_matches_python_sets(a_values, b_values):
+    a, b = set(a_values), set(b_values)
+    assert count_shared(arr(a), arr(b)) == len(a & b)
+    assert count_shared(arr(b), arr(a)) == len(a & b)
+
+
+@settings(max_examples=150, deadline=None)
+@given(VALUES, VALUES, st.floats(min_value=0.05, max_value=1.0), st.integers(1, 20))
+def test_relation_is_symmetric(a_values, b_values, threshold, min_excerpt):
+    ab = relation(a_values, b_values, threshold, min_excerpt)
+    ba = relation(b_values, a_values, threshold, min_excerpt)
+    assert ab == ba
+
+
+def test_score_of_empty_sets():
+    s = score(arr([]), arr([1, 2, 3]))
+    assert (s.intersection, s.size_a, s.size_b) == (0, 0, 3)
+    assert s.jaccard == 0.0 and s.containment_a == 0.0 and s.containment_b == 0.0
+    assert score(arr([]), arr([])).jaccard == 0.0
+
+
+def test_score_value_larger_than_all_of_other_set():
+    # Values past the end of the larger array must not be counted as shared.
+    s = score(arr([5, 100]), arr([1, 2, 3, 4, 5]))
+    assert s.intersection == 1
+
+
+# --- relation rules ----------------------------------------------------------------------
+
+
+def test_exact():
+    assert relation(range(20), range(20)) == "exact"
+    # Exact even for tiny sets, where excerpt would be refused.
+    assert relation([1], [1], min_excerpt=10) == "exact"
+
+
+def test_near_needs_both_sides_mostly_in_the_other():
+    a = range(0, 20)
+    b = range(5, 25)  # 15 of 20 shared each way
+    assert relation(a, b, threshold=0.5) == "near"
+    assert relation(a, b, threshold=0.75) == "near"
+    assert relation(a, b, threshold=0.76) == "none"
+
+
+def test_excerpt_when_only_the_shorter_side_is_contained():
+    short = range(0, 12)
+    long = range(0, 100)
+    assert relation(short, long) == "excerpt"
+    assert relation(long, short) == "excerpt"
+
+
+def test_min_excerpt_shingles_guard():
+    short = range(0, 9)  # fewer than 10 shingles
+    long = range(0, 100)
+    assert relation(short, long, min_excerpt=10) == "none"
+    assert relation(short, long, min_excerpt=9) == "excerpt"
+
+
+def test_min_excerpt_guard_does_not_apply_to_near():
+    # Tiny texts match when each side is mostly in the other.
+    assert relation([1, 2, 3], [1, 2, 3, 4], min_excerpt=10) == "near"
+
+
+def test_none_below_threshold():
+    assert relation(range(0, 20), range(11, 40)) == "none"  # 9/20 and 9/29
+    assert relation(range(0, 20), range(100, 120)) == "none"
+    assert relation([], range(10)) == "none"
+
+
+def test_threshold_boundary_is_inclusive():
+    a = range(0, 20)
+    b = list(range(0, 10)) + list(range(100, 110))  # exactly half of each
+    assert relation(a, b, threshold=0.5) == "near"
+    assert relation(a, b, threshold=0.51) == "none"
+
+
+def test_own_words_must_also_be_contained():
+    # A's shingles are 60% in B overall, but its 20 own-words shingles are not in B.
+    a = list(range(0, 30)) + list(range(1000, 1020))
+    b = list(range(0, 30)) + list(range(2000, 2100))
+    own_a = range(1000, 1020)
+    assert relation(a, b, own_a=own_a, own_b=range(2000, 2100)) == "none"
+    # With fewer own-words shingles than min_own_shingles, all words decide.
+    assert relation(a, b, own_a=own_a, own_b=range(2000, 2100), min_own=21) == "excerpt"
+
+
+def test_own_words_contained_keeps_the_copy():
+    a = range(0, 40)
+    b = range(0, 100)
+    assert relation(a, b, own_a=range(10, 40), own_b=range(10, 100)) == "excerpt"
+
+
+def test_relations_table():
+    assert RELATIONS == ("none", "excerpt", "near", "exact")
+    s = Score(5, 10, 10)
+    assert RELATIONS[s.relation_code(0.5, 10, 10)] == s.relation(0.5, 10, 10) == "near"
+
+
+def test_verify_pairs_scores_every_pair():
+    sets = [arr(range(0, 20)), arr(range(0, 20)), arr(range(5, 25)), arr(range(100, 130))]
+    own = [arr([])] * 4
+    pairs = np.array([[0, 1], [0, 2], [0, 3], [2, 3]], dtype=np.int64)
+    edges = verify_pairs(pairs, sets, own, 0.5, 10, 10)
+    assert edges.intersection.tolist() == [20, 15, 0, 0]
+    assert [RELATIONS[c] for c in edges.relation] == ["exact", "near", "none", "none"]
+    assert edges.copies().tolist() == [[0, 1], [0, 2]]
+
+
+def test_verify_pairs_empty():
+    edges = verify_pairs(np.empty((0, 2), dtype=np.int64), [], [], 0.5, 10, 10)
+    assert edges.copies().shape == (0, 2)
+
+
+# --- end to end: shared quotations alone never make a copy -----------------------------
+
+
+def test_independent_writeups_of_one_quote_are_not_copies(prose):
+    quote = prose.make(60)[:-1]
+    a = f'{prose.make(30)}\n\nThe minister said: "{quote}," in a statement.'
+    b = f'{prose.make(30)}\n\nAccording to the ministry, "{quote}."'
+    articles = [dedup.Article("a", a), dedup.Article("b", b)]
+    result = dedup.deduplicate(articles)
+    assert result.clusters == ()
+    # The overall overlap alone would be a copy: only the own-words rule keeps them apart.
+    loose = dedup.deduplicate(articles, min_own_shingles=10**9)
+    assert [sorted(m.id for m in c.members) for c in loose.clusters] == [["a", "b"]]
+
+
+def test_copy_with_quotes_and_own_words_is_a_copy(prose):
+    quote = prose.make(40)[:-1]
+    own = prose.make(40)
+    text = f'{own}\n\nThe minister said: "{quote}."'
+    result = dedup.deduplicate(
+        [dedup.Article("a", text), dedup.Article("b", text + "\n\n" + prose.make(10))]
+    )
+    assert len(result.clusters) == 1
+    member = result.clusters[0].members[1]
+    assert member.own_containment == pytest.approx(1.0)
