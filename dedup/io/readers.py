@@ -14,7 +14,10 @@ A bad record never stops the run: it becomes a :class:`Rejection` naming the fil
 and line. An input with nothing usable in it raises :class:`InputError`.
 
 Example:
-    >>> items = list(read_articles(["seeds"]))  # doctest: +SKIP
+    >>> import io
+    >>> feed = io.BytesIO(b'{"id": "a1", "text": "Hello"}\nnot json\n')
+    >>> [type(item).__name__ for item in read_articles(["-"], stdin=feed)]
+    ['Article', 'Rejection']
 """
 
 from __future__ import annotations
