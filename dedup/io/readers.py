@@ -15,7 +15,7 @@ and line. An input with nothing usable in it raises :class:`InputError`.
 
 Example:
     >>> import io
-    >>> feed = io.BytesIO(b'{"id": "a1", "text": "Hello"}\nnot json\n')
+    >>> feed = io.BytesIO(b'{"id": "a1", "text": "Hello"}\\nnot json\\n')
     >>> [type(item).__name__ for item in read_articles(["-"], stdin=feed)]
     ['Article', 'Rejection']
 """
