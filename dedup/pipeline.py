@@ -51,6 +51,24 @@ class Prepared:
     """The shingles made only of words outside quotation marks (a subset of ``shingles``)."""
 
 
+class Batch:
+    """A prepared batch: usable articles as index-aligned arrays, plus the rejections.
+
+    Row ``i`` of every array is ``prepared[i]``.
+    """
+
+    def __init__(self, prepared: list[Prepared], rejected: list[Rejection]) -> None:
+        self.prepared = prepared
+        self.rejected = rejected
+        self.shingle_sets = [p.shingles for p in prepared]
+        self.own_sets = [p.own for p in prepared]
+        ids = np.array([p.article.id for p in prepared], dtype=object)
+        # Rank of each row by id: orders rows inside oversized LSH buckets.
+        self.id_rank = np.argsort(np.argsort(ids, kind="stable"), kind="stable")
+        self.seconds: dict[str, float] = {}
+        self.counters: dict[str, int] = {}
+
+
 def cluster_id_for(canonical_id: str) -> str:
     """Stable cluster id: ``c`` + 16 hex digits of xxh3-64 of the canonical's id."""
     return "c" + xxhash.xxh3_64_hexdigest(canonical_id.encode("utf-8"))
@@ -102,11 +120,12 @@ class Deduplicator:
         Returns:
             Clusters with canonicals and reasons, singletons and rejections.
         """
-        cfg = self.config
-        timings: dict[str, float] = {}
-        counters: dict[str, int] = {}
-        started = time.perf_counter()
+        batch = self.prepare_batch(articles)
+        return self.finish(batch, self.find_candidates(batch))
 
+    def prepare_batch(self, articles: Iterable[Article | Rejection]) -> Batch:
+        """Stage 1: read through the articles, reject the unusable ones, clean and shingle the rest."""
+        started = time.perf_counter()
         rejected: list[Rejection] = []
         prepared: list[Prepared] = []
         first_seen: dict[str, str] = {}
@@ -126,30 +145,42 @@ class Deduplicator:
                 rejected.append(outcome)
             else:
                 prepared.append(outcome)
-        timings["prepare"] = time.perf_counter() - started
-        counters["articles_in"] = len(prepared) + len(rejected)
-        counters["shingles"] = int(sum(p.shingles.size for p in prepared))
+        batch = Batch(prepared, rejected)
+        batch.seconds["prepare"] = time.perf_counter() - started
+        batch.counters["articles_in"] = len(prepared) + len(rejected)
+        batch.counters["shingles"] = int(sum(p.shingles.size for p in prepared))
+        return batch
 
-        ids = [p.article.id for p in prepared]
-        sets = [p.shingles for p in prepared]
-        own_sets = [p.own for p in prepared]
-        id_rank = np.argsort(np.argsort(np.array(ids, dtype=object), kind="stable"), kind="stable")
-
+    def find_candidates(self, batch: Batch) -> np.ndarray:
+        """Stages 2-3: MinHash signatures and LSH; returns candidate row pairs ``int64[m, 2]``."""
+        cfg = self.config
         t = time.perf_counter()
-        matrix = signatures(sets, cfg.minhash.num_perm, cfg.minhash.seed)
-        timings["minhash"] = time.perf_counter() - t
+        matrix = signatures(batch.shingle_sets, cfg.minhash.num_perm, cfg.minhash.seed)
+        batch.seconds["minhash"] = time.perf_counter() - t
 
         t = time.perf_counter()
         bands, rows = cfg.lsh_params()
-        candidates = candidate_pairs(matrix, bands, rows, cfg.lsh.max_bucket, order=id_rank)
-        timings["lsh"] = time.perf_counter() - t
-        counters.update(
+        candidates = candidate_pairs(matrix, bands, rows, cfg.lsh.max_bucket, order=batch.id_rank)
+        batch.seconds["lsh"] = time.perf_counter() - t
+        batch.counters.update(
             lsh_bands=bands,
             lsh_rows=rows,
             candidates=int(candidates.pairs.shape[0]),
             oversized_buckets=candidates.oversized_buckets,
             largest_bucket=candidates.largest_bucket,
         )
+        return candidates.pairs
+
+    def finish(self, batch: Batch, pairs: np.ndarray) -> Result:
+        """Stages 4-6: verify candidate pairs, cluster without chaining, elect canonicals.
+
+        ``batch`` is not changed, so one prepared batch can be finished under several
+        verify/cluster/canonical settings (as ``dedup eval --calibrate`` does).
+        """
+        cfg = self.config
+        timings = dict(batch.seconds)
+        counters = dict(batch.counters)
+        prepared, sets, own_sets = batch.prepared, batch.shingle_sets, batch.own_sets
 
         t = time.perf_counter()
         threshold, min_excerpt, min_own = (
@@ -157,7 +188,7 @@ class Deduplicator:
             cfg.verify.min_excerpt_shingles,
             cfg.verify.min_own_shingles,
         )
-        edges = verify_pairs(candidates.pairs, sets, own_sets, threshold, min_excerpt, min_own)
+        edges = verify_pairs(pairs, sets, own_sets, threshold, min_excerpt, min_own)
         copy_edges = edges.copies()
         timings["verify"] = time.perf_counter() - t
         counters["verified_copies"] = int(copy_edges.shape[0])
@@ -183,13 +214,13 @@ class Deduplicator:
         counters["direct_checks"] = direct_checks
 
         clustered = {m.id for c in clusters for m in c.members}
-        singletons = tuple(sorted(i for i in ids if i not in clustered))
+        singletons = tuple(sorted(p.article.id for p in prepared if p.article.id not in clustered))
         removed = {p.article.id: p.cleaned.removed for p in prepared if p.cleaned.removed}
-        timings["total"] = time.perf_counter() - started
+        timings["total"] = sum(timings.values())
         return Result(
             clusters=tuple(clusters),
             singletons=singletons,
-            rejected=tuple(sorted(rejected, key=lambda r: (r.id, r.origin or ""))),
+            rejected=tuple(sorted(batch.rejected, key=lambda r: (r.id, r.origin or ""))),
             removed=removed,
             stage_seconds=timings,
             counters=counters,
