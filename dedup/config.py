@@ -166,16 +166,21 @@ class VerifyConfig:
             outside quotation marks) is "in" another only if ``threshold`` of its own
             words are too, so shared quotations alone never make a copy. Set it very
             high to judge on all words only.
+        min_figures: An article with at least this many distinct figures (numbers) is
+            "in" another only if ``threshold`` of its figures occur there too: template
+            items with other figures are other reports. Set it very high to ignore figures.
     """
 
     threshold: float = 0.5
     min_excerpt_shingles: int = 10
     min_own_shingles: int = 10
+    min_figures: int = 3
 
     def __post_init__(self) -> None:
         _check_fraction("verify.threshold", self.threshold)
         _check_int("verify.min_excerpt_shingles", self.min_excerpt_shingles, 1, 10**6)
         _check_int("verify.min_own_shingles", self.min_own_shingles, 1, 10**9)
+        _check_int("verify.min_figures", self.min_figures, 1, 10**9)
 
 
 @dataclass(frozen=True)
@@ -232,6 +237,7 @@ _FLAT_OPTIONS: dict[str, tuple[str, str]] = {
     "threshold": ("verify", "threshold"),
     "min_excerpt_shingles": ("verify", "min_excerpt_shingles"),
     "min_own_shingles": ("verify", "min_own_shingles"),
+    "min_figures": ("verify", "min_figures"),
     "shingle_size": ("shingle", "size"),
     "num_perm": ("minhash", "num_perm"),
     "seed": ("minhash", "seed"),
@@ -300,7 +306,7 @@ class DedupConfig:
     def with_options(self, **options: Any) -> DedupConfig:
         """A copy with flat options applied (``threshold``, ``num_perm``, ``shingle_size``,
         ``seed``, ``bands``, ``rows``, ``lsh_threshold``, ``max_bucket``, ``clean``,
-        ``fix_mojibake``, ``min_excerpt_shingles``, ``min_own_shingles``, ``canonical_policy``)."""
+        ``fix_mojibake``, ``min_excerpt_shingles``, ``min_own_shingles``, ``min_figures``, ``canonical_policy``)."""
         sections: dict[str, dict[str, Any]] = {}
         for name, value in options.items():
             if name not in _FLAT_OPTIONS:

@@ -34,7 +34,7 @@ from dedup.config import DedupConfig
 from dedup.lsh import candidate_pairs
 from dedup.minhash import signatures
 from dedup.models import Article, Cluster, Member, Rejection, Result
-from dedup.shingle import body_shingles
+from dedup.shingle import body_figures, body_shingles
 from dedup.text.clean import CleanedText, clean, passthrough
 from dedup.text.normalize import repair
 from dedup.verify import RELATIONS, score, verify_pairs
@@ -49,6 +49,8 @@ class Prepared:
     shingles: np.ndarray
     own: np.ndarray
     """The shingles made only of words outside quotation marks (a subset of ``shingles``)."""
+    figures: np.ndarray
+    """Hashes of the figures (numbers) in the body."""
 
 
 class Batch:
@@ -62,6 +64,7 @@ class Batch:
         self.rejected = rejected
         self.shingle_sets = [p.shingles for p in prepared]
         self.own_sets = [p.own for p in prepared]
+        self.figure_sets = [p.figures for p in prepared]
         ids = np.array([p.article.id for p in prepared], dtype=object)
         # Rank of each row by id: orders rows inside oversized LSH buckets.
         self.id_rank = np.argsort(np.argsort(ids, kind="stable"), kind="stable")
@@ -109,7 +112,7 @@ class Deduplicator:
         everything, own = body_shingles(cleaned.body, cfg.shingle.size, casefold=cfg.normalize.casefold)
         if everything.size == 0:
             return Rejection(article.id, "no words in the text (only symbols or punctuation)", article.origin)
-        return Prepared(article, cleaned, everything, own)
+        return Prepared(article, cleaned, everything, own, body_figures(cleaned.body))
 
     def run(self, articles: Iterable[Article | Rejection]) -> Result:
         """Deduplicate a batch.
@@ -180,15 +183,11 @@ class Deduplicator:
         cfg = self.config
         timings = dict(batch.seconds)
         counters = dict(batch.counters)
-        prepared, sets, own_sets = batch.prepared, batch.shingle_sets, batch.own_sets
+        prepared, sets, own_sets, figure_sets = batch.prepared, batch.shingle_sets, batch.own_sets, batch.figure_sets
 
         t = time.perf_counter()
-        threshold, min_excerpt, min_own = (
-            cfg.verify.threshold,
-            cfg.verify.min_excerpt_shingles,
-            cfg.verify.min_own_shingles,
-        )
-        edges = verify_pairs(pairs, sets, own_sets, threshold, min_excerpt, min_own)
+        rule = (cfg.verify.threshold, cfg.verify.min_excerpt_shingles, cfg.verify.min_own_shingles, cfg.verify.min_figures)
+        edges = verify_pairs(pairs, sets, own_sets, figure_sets, *rule)
         copy_edges = edges.copies()
         timings["verify"] = time.perf_counter() - t
         counters["verified_copies"] = int(copy_edges.shape[0])
@@ -205,7 +204,8 @@ class Deduplicator:
         def is_copy(a: int, b: int) -> bool:
             nonlocal direct_checks
             direct_checks += 1
-            return score(sets[a], sets[b], own_sets[a], own_sets[b]).relation_code(threshold, min_excerpt, min_own) != 0
+            pair_score = score(sets[a], sets[b], own_sets[a], own_sets[b], figure_sets[a], figure_sets[b])
+            return pair_score.relation_code(*rule) != 0
 
         groups = star_clusters(len(prepared), copy_edges, rank, is_copy, cfg.cluster.verify_component_limit)
         clusters = [self._cluster(members, prepared, facts, policy) for _, members in groups]
@@ -239,8 +239,8 @@ class Deduplicator:
         members = [Member(top.article.id, 1.0, 1.0, 1.0, "canonical", 1.0)]
         for row in sorted((r for r in rows if r != head), key=lambda r: prepared[r].article.id):
             copy = prepared[row]
-            s = score(copy.shingles, top.shingles, copy.own, top.own)
-            code = s.relation_code(cfg.threshold, cfg.min_excerpt_shingles, cfg.min_own_shingles)
+            s = score(copy.shingles, top.shingles, copy.own, top.own, copy.figures, top.figures)
+            code = s.relation_code(cfg.threshold, cfg.min_excerpt_shingles, cfg.min_own_shingles, cfg.min_figures)
             members.append(
                 Member(
                     id=copy.article.id,

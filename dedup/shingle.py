@@ -25,6 +25,8 @@ from dedup.text.normalize import fold
 from dedup.text.quotes import quoted_spans
 
 TOKEN = re.compile(r"\w+")
+# A figure: digits with inner separators ("1,000", "6.5", "7-3/4", "2023-07-13").
+FIGURE = re.compile(r"\d(?:[\d,.]*\d)?(?:[-/]\d+(?:/\d+)?)?")
 EMPTY = np.empty(0, dtype=U64)
 
 
@@ -100,3 +102,19 @@ def body_shingles(body: str, size: int, casefold: bool = True) -> tuple[np.ndarr
     quoted_in_window = np.convolve(quoted.astype(np.int64), np.ones(window, dtype=np.int64), mode="valid")
     own = ngrams[quoted_in_window == 0]
     return np.unique(ngrams), np.unique(own)
+
+
+def body_figures(body: str) -> np.ndarray:
+    """Sorted unique xxh3-64 hashes of the figures (numbers) in a body.
+
+    Thousands separators are dropped ("1,000" == "1000"). Figures carry a report's
+    facts: two template items with the same words but different figures (another
+    day's rates, another company's results) report different news.
+
+    Example:
+        >>> body_figures("Profit rose 5% to 1,200 mln dlrs from 1200 in 2023.").size
+        3
+    """
+    digest = xxhash.xxh3_64_intdigest
+    found = {m.group(0).replace(",", "") for m in FIGURE.finditer(body)}
+    return np.array(sorted(digest(f.encode("ascii")) for f in found), dtype=U64)

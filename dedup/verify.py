@@ -4,11 +4,16 @@ For sets A and B: Jaccard ``|A∩B| / |A∪B|`` and containment both ways,
 ``|A∩B| / |A|`` (how much of A is in B) and ``|A∩B| / |B|``. The copy rule:
 the shorter text is mostly contained in the other.
 
-"A is in B" when at least ``threshold`` of A's shingles are in B **and**, if A has
-at least ``min_own_shingles`` own-words shingles (words outside quotation marks),
-at least ``threshold`` of those are in B too. Independent write-ups of one
-statement share its quotations, not the reporters' own sentences; copies share
-both.
+"A is in B" when at least ``threshold`` of A's shingles are in B **and**:
+
+* if A has at least ``min_own_shingles`` own-words shingles (words outside
+  quotation marks), at least ``threshold`` of those are in B too. Independent
+  write-ups of one statement share its quotations, not the reporters' own
+  sentences; copies share both;
+* if A has at least ``min_figures`` distinct figures (numbers), at least
+  ``threshold`` of them occur in B. A copy repeats the facts; a template item
+  with the same words and other figures (another day's rates, another company's
+  results) is another report.
 
 Relations:
     ``exact``: the same shingle set.
@@ -46,6 +51,9 @@ class Score:
     own_b: int = 0
     own_shared_a: int = 0
     own_shared_b: int = 0
+    figures_a: int = 0
+    figures_b: int = 0
+    figures_shared: int = 0
 
     @property
     def jaccard(self) -> float:
@@ -72,30 +80,49 @@ class Score:
         """Share of B's own-words shingles found in A (1.0 when B has none)."""
         return self.own_shared_b / self.own_b if self.own_b else 1.0
 
-    def a_in_b(self, threshold: float, min_own_shingles: int) -> bool:
-        """Whether A is mostly contained in B, own words included."""
-        return _contained(self.containment_a, self.own_a, self.own_containment_a, threshold, min_own_shingles)
+    @property
+    def figure_containment_a(self) -> float:
+        """Share of A's figures found in B (1.0 when A has none)."""
+        return self.figures_shared / self.figures_a if self.figures_a else 1.0
 
-    def b_in_a(self, threshold: float, min_own_shingles: int) -> bool:
-        """Whether B is mostly contained in A, own words included."""
-        return _contained(self.containment_b, self.own_b, self.own_containment_b, threshold, min_own_shingles)
+    @property
+    def figure_containment_b(self) -> float:
+        """Share of B's figures found in A (1.0 when B has none)."""
+        return self.figures_shared / self.figures_b if self.figures_b else 1.0
 
-    def relation_code(self, threshold: float, min_excerpt_shingles: int, min_own_shingles: int) -> int:
+    def a_in_b(self, threshold: float, min_own_shingles: int, min_figures: int = 3) -> bool:
+        """Whether A is mostly contained in B, own words and figures included."""
+        return _contained(self.containment_a, self.own_a, self.own_containment_a, threshold, min_own_shingles) and (
+            self.figures_a < min_figures or self.figure_containment_a >= threshold
+        )
+
+    def b_in_a(self, threshold: float, min_own_shingles: int, min_figures: int = 3) -> bool:
+        """Whether B is mostly contained in A, own words and figures included."""
+        return _contained(self.containment_b, self.own_b, self.own_containment_b, threshold, min_own_shingles) and (
+            self.figures_b < min_figures or self.figure_containment_b >= threshold
+        )
+
+    def relation_code(
+        self, threshold: float, min_excerpt_shingles: int, min_own_shingles: int, min_figures: int = 3
+    ) -> int:
         """The relation as an index into :data:`RELATIONS`."""
         if self.size_a == 0 or self.size_b == 0:
             return NONE
         if self.intersection == self.size_a == self.size_b:
             return EXACT
-        a_in, b_in = self.a_in_b(threshold, min_own_shingles), self.b_in_a(threshold, min_own_shingles)
+        a_in = self.a_in_b(threshold, min_own_shingles, min_figures)
+        b_in = self.b_in_a(threshold, min_own_shingles, min_figures)
         if a_in and b_in:
             return NEAR
         if (a_in or b_in) and min(self.size_a, self.size_b) >= min_excerpt_shingles:
             return EXCERPT
         return NONE
 
-    def relation(self, threshold: float, min_excerpt_shingles: int, min_own_shingles: int) -> str:
+    def relation(
+        self, threshold: float, min_excerpt_shingles: int, min_own_shingles: int, min_figures: int = 3
+    ) -> str:
         """``exact``, ``near``, ``excerpt`` or ``none`` (see module docs)."""
-        return RELATIONS[self.relation_code(threshold, min_excerpt_shingles, min_own_shingles)]
+        return RELATIONS[self.relation_code(threshold, min_excerpt_shingles, min_own_shingles, min_figures)]
 
 
 def _contained(containment: float, own_size: int, own_containment: float, threshold: float, min_own: int) -> bool:
@@ -114,12 +141,22 @@ def count_shared(small: np.ndarray, large: np.ndarray) -> int:
     return int(np.count_nonzero(large[positions] == small))
 
 
-def score(a: np.ndarray, b: np.ndarray, own_a: np.ndarray | None = None, own_b: np.ndarray | None = None) -> Score:
-    """Score two sorted unique uint64 shingle arrays (and, optionally, their own-words subsets)."""
+def score(
+    a: np.ndarray,
+    b: np.ndarray,
+    own_a: np.ndarray | None = None,
+    own_b: np.ndarray | None = None,
+    figures_a: np.ndarray | None = None,
+    figures_b: np.ndarray | None = None,
+) -> Score:
+    """Score two sorted unique uint64 shingle arrays (and, optionally, their own-words
+    subsets and figure hashes)."""
     small, large = (a, b) if a.size <= b.size else (b, a)
     inter = count_shared(small, large)
     own_a = EMPTY if own_a is None else own_a
     own_b = EMPTY if own_b is None else own_b
+    figures_a = EMPTY if figures_a is None else figures_a
+    figures_b = EMPTY if figures_b is None else figures_b
     return Score(
         inter,
         int(a.size),
@@ -128,6 +165,9 @@ def score(a: np.ndarray, b: np.ndarray, own_a: np.ndarray | None = None, own_b: 
         int(own_b.size),
         count_shared(own_a, b),
         count_shared(own_b, a),
+        int(figures_a.size),
+        int(figures_b.size),
+        count_shared(figures_a, figures_b),
     )
 
 
@@ -154,9 +194,11 @@ def verify_pairs(
     pairs: np.ndarray,
     shingle_sets: Sequence[np.ndarray],
     own_sets: Sequence[np.ndarray],
+    figure_sets: Sequence[np.ndarray],
     threshold: float,
     min_excerpt_shingles: int,
     min_own_shingles: int,
+    min_figures: int,
 ) -> Edges:
     """Score every candidate pair and decide its relation."""
     m = pairs.shape[0]
@@ -164,7 +206,7 @@ def verify_pairs(
     relation = np.zeros(m, dtype=np.int8)
     for k in range(m):
         i, j = int(pairs[k, 0]), int(pairs[k, 1])
-        s = score(shingle_sets[i], shingle_sets[j], own_sets[i], own_sets[j])
+        s = score(shingle_sets[i], shingle_sets[j], own_sets[i], own_sets[j], figure_sets[i], figure_sets[j])
         intersection[k] = s.intersection
-        relation[k] = s.relation_code(threshold, min_excerpt_shingles, min_own_shingles)
+        relation[k] = s.relation_code(threshold, min_excerpt_shingles, min_own_shingles, min_figures)
     return Edges(pairs, intersection, relation)

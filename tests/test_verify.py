@@ -154,14 +154,14 @@ def test_verify_pairs_scores_every_pair():
     sets = [arr(range(0, 20)), arr(range(0, 20)), arr(range(5, 25)), arr(range(100, 130))]
     own = [arr([])] * 4
     pairs = np.array([[0, 1], [0, 2], [0, 3], [2, 3]], dtype=np.int64)
-    edges = verify_pairs(pairs, sets, own, 0.5, 10, 10)
+    edges = verify_pairs(pairs, sets, own, own, 0.5, 10, 10, 3)
     assert edges.intersection.tolist() == [20, 15, 0, 0]
     assert [RELATIONS[c] for c in edges.relation] == ["exact", "near", "none", "none"]
     assert edges.copies().tolist() == [[0, 1], [0, 2]]
 
 
 def test_verify_pairs_empty():
-    edges = verify_pairs(np.empty((0, 2), dtype=np.int64), [], [], 0.5, 10, 10)
+    edges = verify_pairs(np.empty((0, 2), dtype=np.int64), [], [], [], 0.5, 10, 10, 3)
     assert edges.copies().shape == (0, 2)
 
 
@@ -190,3 +190,45 @@ def test_copy_with_quotes_and_own_words_is_a_copy(prose):
     assert len(result.clusters) == 1
     member = result.clusters[0].members[1]
     assert member.own_containment == pytest.approx(1.0)
+
+
+# --- figures: a template item with other figures is another report -------------------
+
+TEMPLATE = (
+    "The Federal Reserve entered the government securities market to arrange {amount} billion "
+    "dlrs of customer repurchase agreements, a Fed spokesman said. Dealers said federal funds "
+    "were trading at {rate} pct when the Fed began its temporary and indirect supply of reserves "
+    "to the banking system, after averaging {avg} pct on {day} in a quiet session."
+)
+
+
+def _relation(text_a, text_b, **options):
+    from dedup.config import DedupConfig
+    from dedup.models import Article
+    from dedup.pipeline import Deduplicator
+
+    engine = Deduplicator(DedupConfig().with_options(**options))
+    a, b = engine.prepare(Article("a", text_a)), engine.prepare(Article("b", text_b))
+    v = engine.config.verify
+    s = score(a.shingles, b.shingles, a.own, b.own, a.figures, b.figures)
+    return s.relation(v.threshold, v.min_excerpt_shingles, v.min_own_shingles, v.min_figures)
+
+
+def test_template_item_with_other_figures_is_not_a_copy():
+    monday = TEMPLATE.format(amount="1.5", rate="6-1/8", avg="6.02", day="Monday 12")
+    tuesday = TEMPLATE.format(amount="2.25", rate="6-3/16", avg="6.11", day="Tuesday 13")
+    assert _relation(monday, tuesday) == "none"
+    # The words alone would call it a copy: the figures rule is what separates them.
+    assert _relation(monday, tuesday, min_figures=10**6) == "near"
+
+
+def test_correction_of_one_figure_is_still_a_copy():
+    original = TEMPLATE.format(amount="1.5", rate="6-1/8", avg="6.02", day="Monday 12")
+    corrected = TEMPLATE.format(amount="1.5", rate="6-1/8", avg="6.05", day="Monday 12")
+    assert _relation(original, corrected) == "near"
+
+
+def test_figures_ignore_thousands_separators():
+    from dedup.shingle import body_figures
+
+    assert body_figures("sales of 1,000 units").tolist() == body_figures("sales of 1000 units").tolist()
