@@ -8,7 +8,8 @@ text) that read as sentences. Removed, each with its kind:
 
 * ``short-line``: lines that are not prose — headlines, bylines, datelines, menu
   items, list entries. (Headlines are left out on purpose: re-headlined copies are
-  copies.)
+  copies.) A run of three or more short lines, at least half of them with digits,
+  is kept as data (an earnings table, a results list).
 * ``widget``: lines made of share/e-mail/print/follow/sign-in/menu words.
 * ``section``: a "Trending", "Related", "Most read", "Read more"... header and
   the list that follows it.
@@ -147,6 +148,8 @@ _CAPTION_SENTENCE = re.compile(
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"\s{2,}")
+_DIGIT = re.compile(r"\d")
+_TABLE_MIN_LINES = 3
 _INLINE_CREDIT = re.compile(
     r"\((?:AP|Reuters|AFP|Getty|Photo|Image|Source)\b[^()]{0,60}\)"
     r"|\b(?:Image|Photo|Picture) ?[Cc]redit:? [^.]{0,40}$|\bPhoto by [^.]{0,50}$"
@@ -334,6 +337,8 @@ def clean(text: str) -> CleanedText:
             kind = "short-line"
         kinds.append(kind)
 
+    _keep_tables(blocks, kinds)
+
     # Repeated blocks: an exact repeat, or a block whose text also stands inside a
     # longer prose block (a lede printed twice, a caption that quotes the body).
     prose_keys = [fold(b) if k is None else "" for b, k in zip(blocks, kinds)]
@@ -371,6 +376,26 @@ def clean(text: str) -> CleanedText:
         body_words=len(WORD.findall(body)),
         total_words=total_words,
     )
+
+
+def _keep_tables(blocks: list[str], kinds: list[str | None]) -> None:
+    """Keep runs of short lines that are data, not chrome: a run of at least
+    ``_TABLE_MIN_LINES`` short lines of which at least half contain digits (an
+    earnings table, a results list). Menus, bylines and headline lists rarely do."""
+    start = 0
+    while start < len(blocks):
+        if kinds[start] != "short-line":
+            start += 1
+            continue
+        end = start
+        while end < len(blocks) and kinds[end] == "short-line":
+            end += 1
+        run = range(start, end)
+        with_digits = sum(1 for i in run if _DIGIT.search(blocks[i]))
+        if len(run) >= _TABLE_MIN_LINES and with_digits * 2 >= len(run):
+            for i in run:
+                kinds[i] = None
+        start = end
 
 
 def _inside_longer(key: str, keys: list[str], index: int) -> bool:
