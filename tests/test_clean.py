@@ -13,6 +13,8 @@ from dedup.text.normalize import repair
 
 KINDS = {
     "short-line",
+    "dateline",
+    "navigation",
     "widget",
     "section",
     "subscription",
@@ -329,3 +331,20 @@ def test_every_word_is_either_kept_or_reported_removed(page):
 def test_clean_is_deterministic_and_pure(page):
     repaired = repair(page, fix_mojibake=False)
     assert clean(repaired) == clean(repaired)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["date 2023-07-13 Left Menu", "17:12 - 13/07/2023 Thursday", "May 31, 2019, 9:52 PM UTC", "13 September 2018 18:19"],
+)
+def test_datelines_are_removed_and_never_kept_as_a_table(line):
+    body = "The council approved the new budget on Tuesday after a long debate in the chamber."
+    cleaned = clean(f"{line}\nNewswire | City | Updated: 05-02-2005 00:01 IST\nPage 2 of 3\n\n{body}")
+    assert cleaned.body == body
+    assert [r.kind for r in cleaned.removed][:2] == ["dateline", "navigation"]
+
+
+def test_a_table_of_figures_is_kept_as_data():
+    table = "Shr 73 cts vs 58 cts\nNet 1,101,000 vs 901,000\nSales 33.0 mln vs 29.1 mln"
+    cleaned = clean(table + "\nNOTE: Results include a purchase made in September last year.")
+    assert "Net 1,101,000 vs 901,000" in cleaned.body and "Sales 33.0 mln" in cleaned.body

@@ -6,6 +6,8 @@ batch), so a streaming index and a batch run see the same body for the same page
 The body is the article's prose: blocks (lines, or paragraphs of hard-wrapped
 text) that read as sentences. Removed, each with its kind:
 
+* ``dateline``, ``navigation``: short lines with a date or time ("Updated: 13-07-2023
+  23:24 IST"), and breadcrumb/meta lines of ``|``-separated items.
 * ``short-line``: lines that are not prose — headlines, bylines, datelines, menu
   items, list entries. (Headlines are left out on purpose: re-headlined copies are
   copies.) A run of three or more short lines, at least half of them with digits,
@@ -148,6 +150,15 @@ _CAPTION_SENTENCE = re.compile(
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"\s{2,}")
+# A date or a time of day: "2023-07-13", "13/07/2023", "May 31, 2019", "31 May 2019", "9:52 PM".
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+_DATE = re.compile(
+    r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b"
+    rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b|\b\d{{1,2}}\s+{_MONTH}\s+\d{{4}}\b"
+    r"|\b\d{1,2}:\d{2}\b",
+    re.IGNORECASE,
+)
+_DATELINE_MAX_WORDS = 12
 _DIGIT = re.compile(r"\d")
 _TABLE_MIN_LINES = 3
 _INLINE_CREDIT = re.compile(
@@ -269,7 +280,9 @@ def _junk_kind(block: str, words: list[str]) -> str | None:
         if n <= _JUNK_MAX_WORDS.get(kind, _JUNK_MAX_WORDS_DEFAULT) and pattern.search(block):
             return kind
     if len(_PIPES.findall(block)) >= 2 and n <= _JUNK_MAX_WORDS_DEFAULT:
-        return "short-line"
+        return "navigation"
+    if n <= _DATELINE_MAX_WORDS and not ends_sentence and _DATE.search(block):
+        return "dateline"
     return None
 
 
