@@ -128,6 +128,12 @@ class LSHConfig:
         min_recall: Required probability of proposing a pair at ``threshold``.
         max_bucket: Band buckets larger than this emit only a sliding window of pairs
             (counted and reported as oversized buckets) instead of every pair.
+        lede_shingles: Size of the lede set (the first shingles of the body). A second,
+            small MinHash of the lede proposes pairs that share their beginning, which
+            whole-text LSH misses when one side is much shorter (teasers, trimmed
+            copies: a teaser of 7% of an article has Jaccard 0.07). 0 turns it off.
+        lede_perm: Permutations of the lede MinHash.
+        lede_rows: Rows per band of the lede LSH (``lede_perm`` must be a multiple).
     """
 
     bands: int | None = None
@@ -135,6 +141,9 @@ class LSHConfig:
     threshold: float | None = None
     min_recall: float = 0.95
     max_bucket: int = 500
+    lede_shingles: int = 40
+    lede_perm: int = 16
+    lede_rows: int = 2
 
     def __post_init__(self) -> None:
         _check(
@@ -148,6 +157,13 @@ class LSHConfig:
             _check_fraction("lsh.threshold", self.threshold)
         _check_fraction("lsh.min_recall", self.min_recall)
         _check_int("lsh.max_bucket", self.max_bucket, 2, 10**9)
+        _check_int("lsh.lede_shingles", self.lede_shingles, 0, 10**6)
+        _check_int("lsh.lede_perm", self.lede_perm, 1, 1024)
+        _check_int("lsh.lede_rows", self.lede_rows, 1, 1024)
+        _check(
+            self.lede_perm % self.lede_rows == 0,
+            f"lsh.lede_perm must be a multiple of lsh.lede_rows ({self.lede_perm} % {self.lede_rows} != 0)",
+        )
 
 
 @dataclass(frozen=True)

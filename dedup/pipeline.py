@@ -49,6 +49,8 @@ class Prepared:
     shingles: np.ndarray
     own: np.ndarray
     """The shingles made only of words outside quotation marks (a subset of ``shingles``)."""
+    lede: np.ndarray
+    """The first shingles of the body (what a teaser or a trimmed copy keeps)."""
     figures: np.ndarray
     """Hashes of the figures (numbers) in the body."""
 
@@ -109,10 +111,12 @@ class Deduplicator:
                 f"run with clean disabled to keep it as it is",
                 article.origin,
             )
-        everything, own = body_shingles(cleaned.body, cfg.shingle.size, casefold=cfg.normalize.casefold)
-        if everything.size == 0:
+        sets = body_shingles(
+            cleaned.body, cfg.shingle.size, casefold=cfg.normalize.casefold, lede=cfg.lsh.lede_shingles
+        )
+        if sets.shingles.size == 0:
             return Rejection(article.id, "no words in the text (only symbols or punctuation)", article.origin)
-        return Prepared(article, cleaned, everything, own, body_figures(cleaned.body))
+        return Prepared(article, cleaned, sets.shingles, sets.own, sets.lede, body_figures(cleaned.body))
 
     def run(self, articles: Iterable[Article | Rejection]) -> Result:
         """Deduplicate a batch.
@@ -164,15 +168,28 @@ class Deduplicator:
         t = time.perf_counter()
         bands, rows = cfg.lsh_params()
         candidates = candidate_pairs(matrix, bands, rows, cfg.lsh.max_bucket, order=batch.id_rank)
+        found = [candidates.pairs]
+        oversized, largest = candidates.oversized_buckets, candidates.largest_bucket
+        if cfg.lsh.lede_shingles:
+            lede_matrix = signatures([p.lede for p in batch.prepared], cfg.lsh.lede_perm, cfg.minhash.seed)
+            lede = candidate_pairs(
+                lede_matrix, cfg.lsh.lede_perm // cfg.lsh.lede_rows, cfg.lsh.lede_rows, cfg.lsh.max_bucket,
+                order=batch.id_rank,
+            )
+            found.append(lede.pairs)
+            oversized += lede.oversized_buckets
+            largest = max(largest, lede.largest_bucket)
+            batch.counters["lede_candidates"] = int(lede.pairs.shape[0])
+        pairs = np.unique(np.concatenate(found), axis=0) if len(found) > 1 else found[0]
         batch.seconds["lsh"] = time.perf_counter() - t
         batch.counters.update(
             lsh_bands=bands,
             lsh_rows=rows,
-            candidates=int(candidates.pairs.shape[0]),
-            oversized_buckets=candidates.oversized_buckets,
-            largest_bucket=candidates.largest_bucket,
+            candidates=int(pairs.shape[0]),
+            oversized_buckets=oversized,
+            largest_bucket=largest,
         )
-        return candidates.pairs
+        return pairs
 
     def finish(self, batch: Batch, pairs: np.ndarray) -> Result:
         """Stages 4-6: verify candidate pairs, cluster without chaining, elect canonicals.

@@ -16,6 +16,7 @@ Example:
 from __future__ import annotations
 
 import re
+from typing import NamedTuple
 
 import numpy as np
 import xxhash
@@ -67,21 +68,33 @@ def shingles(normalized: str, size: int) -> np.ndarray:
     return np.unique(chain_ngrams(hash_tokens(tokenize(normalized)), size))
 
 
-def body_shingles(body: str, size: int, casefold: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """All shingles of an article body, and its own-words shingles.
+class BodyShingles(NamedTuple):
+    """The shingle sets of one body, each sorted unique uint64."""
+
+    shingles: np.ndarray
+    """Every shingle."""
+    own: np.ndarray
+    """Shingles none of whose words is inside a quotation (a subset of ``shingles``)."""
+    lede: np.ndarray
+    """The first ``lede`` shingles in reading order: the beginning that teasers and
+    trimmed copies keep."""
+
+
+def body_shingles(body: str, size: int, casefold: bool = True, lede: int = 40) -> BodyShingles:
+    """All shingles of an article body, its own-words shingles and its lede shingles.
 
     Args:
         body: Cleaned body text, paragraphs separated by line breaks.
         size: Words per shingle.
         casefold: Fold case (the normal setting).
+        lede: How many shingles from the start make the lede set.
 
     Returns:
-        ``(all_shingles, own_shingles)``, both sorted unique uint64; ``own`` holds the
-        shingles none of whose words is inside a quotation, so it is a subset of ``all``.
+        The three sets.
 
     Example:
-        >>> everything, own = body_shingles('Ek said "we rolled this out wrong" at the conference on Wednesday', 3)
-        >>> everything.size > own.size > 0
+        >>> sets = body_shingles('Ek said "we rolled this out wrong" at the conference on Wednesday', 3)
+        >>> sets.shingles.size > sets.own.size > 0
         True
     """
     paragraphs = [p for p in body.split("\n") if p.strip()]
@@ -90,7 +103,7 @@ def body_shingles(body: str, size: int, casefold: bool = True) -> tuple[np.ndarr
     hashes = hash_tokens([m.group(0) for m in matches])
     ngrams = chain_ngrams(hashes, size)
     if ngrams.size == 0:
-        return EMPTY, EMPTY
+        return BodyShingles(EMPTY, EMPTY, EMPTY)
     quoted = np.zeros(len(matches), dtype=bool)
     spans = quoted_spans(text)
     if spans:
@@ -101,7 +114,7 @@ def body_shingles(body: str, size: int, casefold: bool = True) -> tuple[np.ndarr
     # A window is own words when none of its tokens is quoted.
     quoted_in_window = np.convolve(quoted.astype(np.int64), np.ones(window, dtype=np.int64), mode="valid")
     own = ngrams[quoted_in_window == 0]
-    return np.unique(ngrams), np.unique(own)
+    return BodyShingles(np.unique(ngrams), np.unique(own), np.unique(ngrams[:lede]))
 
 
 def body_figures(body: str) -> np.ndarray:

@@ -73,7 +73,8 @@ _JUNK_PHRASES: tuple[tuple[str, re.Pattern[str]], ...] = (
         "copyright",
         re.compile(
             r"(?:©|\(c\)|\bcopyright)\s*(?:©\s*)?(?:\d{4}\b|by\s+[A-Z])|all rights reserved"
-            r"|may not be (?:re)?published,? broadcast|rewritten,? or redistributed",
+            r"|may not be (?:re)?published,? broadcast|rewritten,? or redistributed"
+            r"|for your personal,? non-commercial use only|presentation-ready copies",
             re.IGNORECASE,
         ),
     ),

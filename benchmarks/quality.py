@@ -1,0 +1,133 @@
+"""Quality evaluation shared by the benchmarks: dedup and the anchor recipes on the
+labelled dev sets and on the syndication simulator."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Mapping
+
+import dedup
+from dedup.evaluate import Pair, Scores, load_ignore, load_labels, predicted_labels, score_clusters
+
+from benchmarks.recipes import RECIPES, datasketch_recipe
+
+ROOT = Path(__file__).resolve().parents[1]
+SHARED = ROOT.parent / "shared" / "data"
+LABELS = ROOT / "benchmarks" / "data"
+DEV_SETS = {
+    "scrape_dev": ("scrape_dev.jsonl", "scrape_dev"),
+    "bbc": ("bbc.jsonl", "bbc"),
+    "reuters": ("reuters21578.jsonl", "reuters"),
+}
+
+
+@dataclass
+class Run:
+    """One method on one data set."""
+
+    method: str
+    data: str
+    scores: Scores
+    seconds: float
+    predicted: Mapping[str, str]
+
+
+def read_dev(name: str) -> tuple[list[dedup.Article], dict[str, str], list[Pair]]:
+    """Articles of a dev corpus (all of them), its labels and its ignore pairs."""
+    corpus, stem = DEV_SETS[name]
+    path = SHARED / corpus
+    if not path.exists():
+        raise FileNotFoundError(f"{path} is missing: the benchmarks read the dev corpora from ../shared/data")
+    articles = [a for a in dedup.read_articles([path]) if isinstance(a, dedup.Article)]
+    return articles, load_labels(LABELS / f"{stem}_labels.csv"), load_ignore(LABELS / f"{stem}_ignore.csv")
+
+
+def run_dedup(articles: list[dedup.Article], **options: object) -> tuple[dict[str, str], float]:
+    started = time.perf_counter()
+    result = dedup.deduplicate(articles, **options)  # type: ignore[arg-type]
+    return predicted_labels(result), time.perf_counter() - started
+
+
+def run_recipe(articles: list[dedup.Article], recipe: Mapping[str, object]) -> tuple[dict[str, str], float]:
+    started = time.perf_counter()
+    predicted = datasketch_recipe([a.id for a in articles], [a.text for a in articles], **recipe)  # type: ignore[arg-type]
+    return predicted, time.perf_counter() - started
+
+
+def evaluate_all(
+    data: str, articles: list[dedup.Article], truth: Mapping[str, str], ignore: list[Pair],
+    methods: Mapping[str, Callable[[], tuple[dict[str, str], float]]] | None = None,
+) -> list[Run]:
+    """dedup (defaults) and every anchor recipe on one data set."""
+    todo: dict[str, Callable[[], tuple[dict[str, str], float]]] = {"dedup (defaults)": lambda: run_dedup(articles)}
+    for name, recipe in RECIPES.items():
+        todo[name] = lambda recipe=recipe: run_recipe(articles, recipe)  # type: ignore[misc]
+    if methods:
+        todo.update(methods)
+    runs = []
+    for method, call in todo.items():
+        predicted, seconds = call()
+        runs.append(Run(method, data, score_clusters(truth, predicted, ignore), seconds, predicted))
+    return runs
+
+
+def table(runs: list[Run]) -> str:
+    """A Markdown table of the runs."""
+    lines = [
+        "| data | method | pairwise P | pairwise R | pairwise F1 | ARI | B-cubed F1 | seconds |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for r in runs:
+        s = r.scores
+        lines.append(
+            f"| {r.data} | {r.method} | {s.precision:.3f} | {s.recall:.3f} | {s.f1:.3f} | {s.ari:.3f} "
+            f"| {s.bcubed_f1:.3f} | {r.seconds:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def load_simulator():  # noqa: ANN201 - returns the simulator module
+    """Import ``benchmarks/simulator.py`` (works with or without the package on the path)."""
+    from benchmarks import simulator
+
+    return simulator
+
+
+def simulated(n_stories: int = 300, seed: int = 0):  # noqa: ANN201
+    """The simulated corpus as dedup Articles plus its ground truth object."""
+    sim = load_simulator()
+    corpus = sim.simulate(SHARED / "bbc.jsonl", n_stories=n_stories, seed=seed)
+    lines = "\n".join(__import__("json").dumps(r) for r in corpus.articles).encode("utf-8")
+    import io
+
+    articles = [a for a in dedup.read_articles(["-"], stdin=io.BytesIO(lines)) if isinstance(a, dedup.Article)]
+    return articles, corpus
+
+
+def recall_by_edit(corpus, predicted: Mapping[str, str]) -> dict[str, tuple[int, int]]:  # noqa: ANN001
+    """Per edit type: (copies found with their story's original, copies). Also the
+    row ``keeps-half`` over every copy that keeps at least half of the base text."""
+    original_of = {}
+    for article_id, edit in corpus.edit.items():
+        if edit == "original":
+            original_of[corpus.labels[article_id]] = article_id
+    found: dict[str, list[int]] = {}
+    for article_id, edit in corpus.edit.items():
+        if edit in ("original", "negative-template", "negative-same-topic"):
+            continue
+        original = original_of[corpus.labels[article_id]]
+        hit = article_id in predicted and predicted.get(original) == predicted[article_id]
+        for key in (edit, "all copies") + (("keeps-half",) if corpus.keeps_half[article_id] else ()):
+            cell = found.setdefault(key, [0, 0])
+            cell[0] += int(hit)
+            cell[1] += 1
+    return {k: (v[0], v[1]) for k, v in sorted(found.items())}
+
+
+def merged_negatives(corpus, predicted: Mapping[str, str]) -> list[tuple[str, str]]:  # noqa: ANN001
+    """Hard-negative pairs that a method put in one cluster."""
+    return [
+        (a, b) for a, b in corpus.hard_negative_pairs if a in predicted and predicted.get(a) == predicted.get(b)
+    ]
