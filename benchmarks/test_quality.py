@@ -1,0 +1,79 @@
+"""Quality benchmark: dedup beside the recipes people use instead, same data, same run.
+
+Run: ``python -m pytest benchmarks/test_quality.py`` (plain ``pytest`` never runs
+benchmarks). Prints pairwise P/R/F1, ARI and B-cubed F1 for every method on the
+labelled dev sets and on the syndication simulator, and dedup's recall per edit type.
+"""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+import dedup
+from benchmarks.quality import (
+    RECIPES,
+    Run,
+    evaluate_all,
+    merged_negatives,
+    read_dev,
+    recall_by_edit,
+    run_recipe,
+    simulated,
+    table,
+)
+from dedup.evaluate import predicted_labels, score_clusters
+
+TARGET_F1 = 0.97
+
+
+@pytest.mark.parametrize("name", ["scrape_dev", "bbc", "reuters"])
+def test_dev_set_quality(benchmark, shared_data, report_table, name):  # noqa: ANN001
+    articles, truth, ignore = read_dev(name)
+    started = time.perf_counter()
+    result = benchmark.pedantic(dedup.deduplicate, args=(articles,), rounds=1, iterations=1)
+    ours = Run("dedup (defaults)", name, score_clusters(truth, predicted_labels(result), ignore),
+               time.perf_counter() - started, predicted_labels(result))
+    runs = [ours] + [r for r in evaluate_all(name, articles, truth, ignore) if r.method != "dedup (defaults)"]
+    report_table(f"\n### {name} (target pairwise F1 >= {TARGET_F1})\n\n" + table(runs))
+    benchmark.extra_info.update({f"{r.method} F1": round(r.scores.f1, 4) for r in runs})
+    # dedup never does worse than the best anchor recipe on the same data.
+    best_anchor = max(r.scores.f1 for r in runs[1:])
+    assert ours.scores.f1 >= best_anchor - 1e-9, (ours.scores.f1, best_anchor)
+
+
+def test_simulator_quality(benchmark, shared_data, report_table):  # noqa: ANN001
+    articles, corpus = simulated(n_stories=300, seed=0)
+    started = time.perf_counter()
+    result = benchmark.pedantic(dedup.deduplicate, args=(articles,), rounds=1, iterations=1)
+    predicted = predicted_labels(result)
+    runs = [Run("dedup (defaults)", "simulator", score_clusters(corpus.labels, predicted),
+                time.perf_counter() - started, predicted)]
+    for method, recipe in RECIPES.items():
+        anchor, seconds = run_recipe(articles, recipe)
+        runs.append(Run(method, "simulator", score_clusters(corpus.labels, anchor), seconds, anchor))
+
+    lines = ["| edit type | " + " | ".join(r.method for r in runs) + " |", "|---|" + "---|" * len(runs)]
+    per_method = [recall_by_edit(corpus, r.predicted) for r in runs]
+    for edit in per_method[0]:
+        cells = [f"{m[edit][0]}/{m[edit][1]} = {m[edit][0] / m[edit][1]:.3f}" for m in per_method]
+        lines.append(f"| {edit} | " + " | ".join(cells) + " |")
+    negatives = [len(merged_negatives(corpus, r.predicted)) for r in runs]
+    lines.append(f"| hard negatives merged (of {len(corpus.hard_negative_pairs)}) | "
+                 + " | ".join(str(n) for n in negatives) + " |")
+    report_table(
+        f"\n### simulator: {len(articles)} articles, 300 stories, seed 0\n\n" + table(runs)
+        + "\n\nRecall per edit type (copy clustered with its story's original):\n\n" + "\n".join(lines)
+    )
+    benchmark.extra_info.update({f"{r.method} F1": round(r.scores.f1, 4) for r in runs})
+    assert negatives[0] == 0, "dedup merged a hard negative"
+    keeps_half = per_method[0]["keeps-half"]
+    benchmark.extra_info["keeps-half recall"] = keeps_half[0] / keeps_half[1]
+
+
+def test_seeds_unchanged(shared_data):  # noqa: ANN001
+    result = dedup.deduplicate(dedup.read_articles(["seeds"]))
+    assert [(c.canonical, sorted(m.id for m in c.members)) for c in result.clusters] == [
+        ("002_58e187858871e751.txt", ["001_86997ac36c104c62.txt", "002_58e187858871e751.txt"])
+    ]
