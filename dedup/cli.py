@@ -117,7 +117,7 @@ def _run_eval(args: argparse.Namespace) -> str:
     truth = load_labels(args.labels)
     ignore = load_ignore(args.ignore) if args.ignore else []
     if args.calibrate:
-        if not args.paths:
+        if not args.paths or args.result:
             raise InputError("--calibrate runs dedup: give the input PATHs (not --result)")
         curve = precision_recall_curve(read_articles(args.paths), truth, ignore, _config(args))
         best = suggest_threshold(curve, args.target_precision)

@@ -99,7 +99,8 @@ def score_clusters(
     ids = sorted(truth)
     true_groups = _groups(truth, ids)
     pred_groups = _groups(predicted, ids)
-    ignored = {_pair(a, b) for a, b in ignore}
+    labelled = set(ids)
+    ignored = {_pair(a, b) for a, b in ignore if a in labelled and b in labelled}
     true_pairs = _pairs_within(true_groups) - ignored
     pred_pairs = _pairs_within(pred_groups) - ignored
     hits = true_pairs & pred_pairs
@@ -158,37 +159,42 @@ def predicted_labels(result: Result | Mapping[str, Any]) -> dict[str, str]:
             for member in cluster.members:
                 mapping[member.id] = cluster.cluster_id
         return mapping
+    if not isinstance(result, Mapping) or not isinstance(result.get("clusters", []), list):
+        raise InputError("not a dedup JSON report: expected an object with a 'clusters' list")
     for cluster in result.get("clusters", []):
         for member in cluster["members"]:
             mapping[str(member["id"])] = str(cluster["cluster_id"])
     return mapping
 
 
-def _read_csv(path: str | Path, required: tuple[str, ...]) -> list[dict[str, str]]:
+def _read_csv(path: str | Path, required: tuple[str, ...]) -> list[tuple[int, dict[str, str]]]:
+    """``(line number, row)`` for every row, with the required columns checked and non-empty."""
     path = Path(path)
+    rows: list[tuple[int, dict[str, str]]] = []
     try:
-        with path.open(newline="", encoding="utf-8") as handle:
+        # utf-8-sig: spreadsheet exports start with a byte order mark.
+        with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
             missing = [c for c in required if c not in (reader.fieldnames or [])]
             if missing:
                 raise InputError(
                     f"{path}: missing column(s) {', '.join(missing)}; the header must include {','.join(required)}"
                 )
-            rows = list(reader)
+            for row in reader:
+                if any(not (row.get(c) or "").strip() for c in required):
+                    raise InputError(f"{path}:{reader.line_num}: empty {' or '.join(required)} value")
+                rows.append((reader.line_num, row))
     except FileNotFoundError:
         raise InputError(f"{path}: no such file") from None
     except (OSError, UnicodeDecodeError, csv.Error) as exc:
         raise InputError(f"{path}: cannot read CSV: {exc}") from None
-    for line, row in enumerate(rows, start=2):
-        if any(not (row.get(c) or "").strip() for c in required):
-            raise InputError(f"{path}:{line}: empty {' or '.join(required)} value")
     return rows
 
 
 def load_labels(path: str | Path) -> dict[str, str]:
     """Read an ``id,cluster`` CSV; an id listed twice with different clusters is an error."""
     labels: dict[str, str] = {}
-    for line, row in enumerate(_read_csv(path, ("id", "cluster")), start=2):
+    for line, row in _read_csv(path, ("id", "cluster")):
         key, cluster = row["id"].strip(), row["cluster"].strip()
         if labels.get(key, cluster) != cluster:
             raise InputError(f"{path}:{line}: id {key!r} is labelled twice with different clusters")
@@ -198,7 +204,7 @@ def load_labels(path: str | Path) -> dict[str, str]:
 
 def load_ignore(path: str | Path) -> list[Pair]:
     """Read an ``id_a,id_b[,reason]`` CSV of pairs to leave out of scoring."""
-    return [_pair(r["id_a"].strip(), r["id_b"].strip()) for r in _read_csv(path, ("id_a", "id_b"))]
+    return [_pair(r["id_a"].strip(), r["id_b"].strip()) for _, r in _read_csv(path, ("id_a", "id_b"))]
 
 
 def format_scores(name: str, s: Scores) -> str:
