@@ -179,9 +179,9 @@ class VerifyConfig:
             other (``excerpt``) needs at least this many shingles on the shorter side;
             tinier texts match only when each side is mostly in the other.
         min_own_shingles: An article with at least this many own-words shingles (words
-            outside quotation marks) is "in" another only if ``threshold`` of its own
-            words are too, so shared quotations alone never make a copy. Set it very
-            high to judge on all words only.
+            outside quotation marks) is "in" another only if at least ``threshold / 2``
+            of its own words are too, so shared quotations alone never make a copy. Set
+            it very high to judge on all words only.
         min_figures: An article with at least this many distinct figures (numbers) is
             "in" another only if ``threshold`` of its figures occur there too: template
             items with other figures are other reports. Set it very high to ignore figures.

@@ -7,9 +7,11 @@ the shorter text is mostly contained in the other.
 "A is in B" when at least ``threshold`` of A's shingles are in B **and**:
 
 * if A has at least ``min_own_shingles`` own-words shingles (words outside
-  quotation marks), at least ``threshold`` of those are in B too. Independent
+  quotation marks), at least ``threshold / 2`` of those are in B too. Independent
   write-ups of one statement share its quotations, not the reporters' own
-  sentences; copies share both;
+  sentences (on the dev pages: 11% of own words against 52% of all); copies share
+  both, though an editor's rewording touches the prose more than the quotes
+  (39-48% of own words in lightly edited copies at 50-58% overall), hence half;
 * if A has at least ``min_figures`` distinct figures (numbers), at least
   ``threshold`` of them occur in B. A copy repeats the facts; a template item
   with the same words and other figures (another day's rates, another company's
@@ -126,10 +128,10 @@ class Score:
 
 
 def _contained(containment: float, own_size: int, own_containment: float, threshold: float, min_own: int) -> bool:
-    """The copy rule for one direction: mostly contained, and so are the own words if there are enough."""
+    """The copy rule for one direction: mostly contained, and not by quotations alone."""
     if containment < threshold:
         return False
-    return own_size < min_own or own_containment >= threshold
+    return own_size < min_own or own_containment >= threshold / 2
 
 
 def count_shared(small: np.ndarray, large: np.ndarray) -> int:
