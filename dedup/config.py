@@ -131,7 +131,8 @@ class LSHConfig:
         lede_shingles: Size of the lede set (the first shingles of the body). A second,
             small MinHash of the lede proposes pairs that share their beginning, which
             whole-text LSH misses when one side is much shorter (teasers, trimmed
-            copies: a teaser of 7% of an article has Jaccard 0.07). 0 turns it off.
+            copies: a teaser of 7% of an article has Jaccard 0.07). Short enough that a
+            one-sentence teaser is most of a lede. 0 turns it off.
         lede_perm: Permutations of the lede MinHash.
         lede_rows: Rows per band of the lede LSH (``lede_perm`` must be a multiple).
     """
@@ -141,7 +142,7 @@ class LSHConfig:
     threshold: float | None = None
     min_recall: float = 0.95
     max_bucket: int = 500
-    lede_shingles: int = 40
+    lede_shingles: int = 20
     lede_perm: int = 16
     lede_rows: int = 2
 
@@ -261,6 +262,7 @@ _FLAT_OPTIONS: dict[str, tuple[str, str]] = {
     "rows": ("lsh", "rows"),
     "lsh_threshold": ("lsh", "threshold"),
     "max_bucket": ("lsh", "max_bucket"),
+    "lede_shingles": ("lsh", "lede_shingles"),
     "clean": ("clean", "enabled"),
     "fix_mojibake": ("normalize", "fix_mojibake"),
     "canonical_policy": ("canonical", "policy"),
@@ -321,7 +323,7 @@ class DedupConfig:
 
     def with_options(self, **options: Any) -> DedupConfig:
         """A copy with flat options applied (``threshold``, ``num_perm``, ``shingle_size``,
-        ``seed``, ``bands``, ``rows``, ``lsh_threshold``, ``max_bucket``, ``clean``,
+        ``seed``, ``bands``, ``rows``, ``lsh_threshold``, ``max_bucket``, ``lede_shingles``, ``clean``,
         ``fix_mojibake``, ``min_excerpt_shingles``, ``min_own_shingles``, ``min_figures``, ``canonical_policy``)."""
         sections: dict[str, dict[str, Any]] = {}
         for name, value in options.items():

@@ -80,7 +80,7 @@ class BodyShingles(NamedTuple):
     trimmed copies keep."""
 
 
-def body_shingles(body: str, size: int, casefold: bool = True, lede: int = 40) -> BodyShingles:
+def body_shingles(body: str, size: int, casefold: bool = True, lede: int = 20) -> BodyShingles:
     """All shingles of an article body, its own-words shingles and its lede shingles.
 
     Args:
