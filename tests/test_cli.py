@@ -3,39 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import subprocess
-import sys
 
 import pytest
+from cli_run import assert_clean_error, err, out, run
 from conftest import ROOT, SEED_IDS, SEEDS
 
 MEMBER_FIELDS = {"id", "jaccard", "containment", "canonical_containment", "relation"}
-
-
-def run(
-    *args: str, stdin: bytes | None = None, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess:
-    base_env = {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}
-    if env:
-        base_env.update(env)
-    return subprocess.run(
-        [sys.executable, "-m", "dedup.cli", *args],
-        input=stdin if stdin is not None else b"",
-        capture_output=True,
-        cwd=ROOT,
-        env=base_env,
-        timeout=60,
-    )
-
-
-def out(proc: subprocess.CompletedProcess) -> str:
-    return proc.stdout.decode("utf-8")
-
-
-def err(proc: subprocess.CompletedProcess) -> str:
-    return proc.stderr.decode("utf-8")
 
 
 def seeds_as_jsonl() -> bytes:
@@ -170,16 +145,6 @@ def test_version():
 
 
 # --- errors ------------------------------------------------------------------------------------
-
-
-def assert_clean_error(proc: subprocess.CompletedProcess, *fragments: str) -> None:
-    stderr = err(proc)
-    assert proc.returncode == 2, stderr
-    assert "Traceback" not in stderr
-    assert stderr.startswith("error: "), stderr
-    assert out(proc) == ""
-    for fragment in fragments:
-        assert fragment in stderr, (fragment, stderr)
 
 
 def test_missing_path(tmp_path):

@@ -4,13 +4,11 @@ from __future__ import annotations
 
 import itertools
 import json
-import os
-import subprocess
-import sys
 from fractions import Fraction
 
 import pytest
-from conftest import ROOT, ProseMaker
+from cli_run import assert_clean_error, err, out, run
+from conftest import ProseMaker
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
@@ -488,37 +486,6 @@ def test_suggest_threshold_is_the_lowest_reaching_the_target(curve):
 
 
 # --- the dedup eval command ---------------------------------------------------------------------
-
-
-def run(*args: str, cwd=ROOT) -> subprocess.CompletedProcess:
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONHASHSEED"}
-    return subprocess.run(
-        [sys.executable, "-m", "dedup", *args],
-        check=False,
-        capture_output=True,
-        cwd=cwd,
-        env=env,
-        timeout=60,
-        input=b"",
-    )
-
-
-def out(proc: subprocess.CompletedProcess) -> str:
-    return proc.stdout.decode("utf-8")
-
-
-def err(proc: subprocess.CompletedProcess) -> str:
-    return proc.stderr.decode("utf-8")
-
-
-def assert_clean_error(proc: subprocess.CompletedProcess, *fragments: str) -> None:
-    stderr = err(proc)
-    assert proc.returncode == 2, stderr
-    assert "Traceback" not in stderr
-    assert stderr.startswith("error: "), stderr
-    assert out(proc) == ""
-    for fragment in fragments:
-        assert fragment in stderr, (fragment, stderr)
 
 
 @pytest.fixture(scope="module")
