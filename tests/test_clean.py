@@ -348,3 +348,10 @@ def test_a_table_of_figures_is_kept_as_data():
     table = "Shr 73 cts vs 58 cts\nNet 1,101,000 vs 901,000\nSales 33.0 mln vs 29.1 mln"
     cleaned = clean(table + "\nNOTE: Results include a purchase made in September last year.")
     assert "Net 1,101,000 vs 901,000" in cleaned.body and "Sales 33.0 mln" in cleaned.body
+
+
+def test_a_price_table_is_not_mistaken_for_datelines():
+    table = "VIRGIN 34.00/34.50\nZINC - PRIME WESTERN 50.00/56.50\nZINC - HIGH GRADE 49.50/56.00"
+    cleaned = clean(table)
+    assert "50.00/56.50" in cleaned.body
+    assert "dateline" not in {r.kind for r in cleaned.removed}

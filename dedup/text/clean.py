@@ -154,7 +154,7 @@ _SPACES = re.compile(r"\s{2,}")
 # A date or a time of day: "2023-07-13", "13/07/2023", "May 31, 2019", "31 May 2019", "9:52 PM".
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE = re.compile(
-    r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b"
+    r"\b\d{4}-\d{1,2}-\d{1,2}\b|\b\d{1,2}([/.-])\d{1,2}\1\d{2,4}\b(?![/.]\d)"
     rf"|\b{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b|\b\d{{1,2}}\s+{_MONTH}\s+\d{{4}}\b"
     r"|\b\d{1,2}:\d{2}\b",
     re.IGNORECASE,
