@@ -37,7 +37,7 @@ from dedup.models import Article, Cluster, Member, Rejection, Result
 from dedup.shingle import body_figures, body_shingles
 from dedup.text.clean import CleanedText, clean, passthrough
 from dedup.text.normalize import repair
-from dedup.verify import RELATIONS, score, verify_pairs
+from dedup.verify import RELATIONS, Score, score, verify_pairs
 
 
 @dataclass(frozen=True)
@@ -72,6 +72,13 @@ class Batch:
         self.id_rank = np.argsort(np.argsort(ids, kind="stable"), kind="stable")
         self.seconds: dict[str, float] = {}
         self.counters: dict[str, int] = {}
+
+    def score(self, a: int, b: int) -> Score:
+        """Overlap of rows ``a`` and ``b`` (all shingles, own words and figures)."""
+        return score(
+            self.shingle_sets[a], self.shingle_sets[b], self.own_sets[a], self.own_sets[b],
+            self.figure_sets[a], self.figure_sets[b],
+        )
 
 
 def cluster_id_for(canonical_id: str) -> str:
@@ -200,11 +207,11 @@ class Deduplicator:
         cfg = self.config
         timings = dict(batch.seconds)
         counters = dict(batch.counters)
-        prepared, sets, own_sets, figure_sets = batch.prepared, batch.shingle_sets, batch.own_sets, batch.figure_sets
+        prepared = batch.prepared
 
         t = time.perf_counter()
         rule = (cfg.verify.threshold, cfg.verify.min_excerpt_shingles, cfg.verify.min_own_shingles, cfg.verify.min_figures)
-        edges = verify_pairs(pairs, sets, own_sets, figure_sets, *rule)
+        edges = verify_pairs(pairs, batch.shingle_sets, batch.own_sets, batch.figure_sets, *rule)
         copy_edges = edges.copies()
         timings["verify"] = time.perf_counter() - t
         counters["verified_copies"] = int(copy_edges.shape[0])
@@ -221,11 +228,10 @@ class Deduplicator:
         def is_copy(a: int, b: int) -> bool:
             nonlocal direct_checks
             direct_checks += 1
-            pair_score = score(sets[a], sets[b], own_sets[a], own_sets[b], figure_sets[a], figure_sets[b])
-            return pair_score.relation_code(*rule) != 0
+            return batch.score(a, b).relation_code(*rule) != 0
 
         groups = star_clusters(len(prepared), copy_edges, rank, is_copy, cfg.cluster.verify_component_limit)
-        clusters = [self._cluster(members, prepared, facts, policy) for _, members in groups]
+        clusters = [self._cluster(members, batch, facts, policy, rule) for _, members in groups]
         clusters.sort(key=lambda c: c.canonical)
         timings["cluster"] = time.perf_counter() - t
         counters["direct_checks"] = direct_checks
@@ -246,21 +252,20 @@ class Deduplicator:
     def _cluster(
         self,
         rows: list[int],
-        prepared: list[Prepared],
+        batch: Batch,
         facts: list[canon.ArticleFacts],
         policy: tuple[str, ...],
+        rule: tuple[float, int, int, int],
     ) -> Cluster:
         head, reason = canon.elect(rows, facts, policy)
-        cfg = self.config.verify
-        top = prepared[head]
-        members = [Member(top.article.id, 1.0, 1.0, 1.0, "canonical", 1.0)]
+        prepared = batch.prepared
+        members = [Member(prepared[head].article.id, 1.0, 1.0, 1.0, "canonical", 1.0)]
         for row in sorted((r for r in rows if r != head), key=lambda r: prepared[r].article.id):
-            copy = prepared[row]
-            s = score(copy.shingles, top.shingles, copy.own, top.own, copy.figures, top.figures)
-            code = s.relation_code(cfg.threshold, cfg.min_excerpt_shingles, cfg.min_own_shingles, cfg.min_figures)
+            s = batch.score(row, head)
+            code = s.relation_code(*rule)
             members.append(
                 Member(
-                    id=copy.article.id,
+                    id=prepared[row].article.id,
                     jaccard=round(s.jaccard, 4),
                     containment=round(s.containment_a, 4),
                     canonical_containment=round(s.containment_b, 4),

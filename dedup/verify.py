@@ -94,14 +94,16 @@ class Score:
 
     def a_in_b(self, threshold: float, min_own_shingles: int, min_figures: int = 3) -> bool:
         """Whether A is mostly contained in B, own words and figures included."""
-        return _contained(self.containment_a, self.own_a, self.own_containment_a, threshold, min_own_shingles) and (
-            self.figures_a < min_figures or self.figure_containment_a >= threshold
+        return _contained(
+            (self.containment_a, self.own_a, self.own_containment_a, self.figures_a, self.figure_containment_a),
+            threshold, min_own_shingles, min_figures,
         )
 
     def b_in_a(self, threshold: float, min_own_shingles: int, min_figures: int = 3) -> bool:
         """Whether B is mostly contained in A, own words and figures included."""
-        return _contained(self.containment_b, self.own_b, self.own_containment_b, threshold, min_own_shingles) and (
-            self.figures_b < min_figures or self.figure_containment_b >= threshold
+        return _contained(
+            (self.containment_b, self.own_b, self.own_containment_b, self.figures_b, self.figure_containment_b),
+            threshold, min_own_shingles, min_figures,
         )
 
     def relation_code(
@@ -127,11 +129,20 @@ class Score:
         return RELATIONS[self.relation_code(threshold, min_excerpt_shingles, min_own_shingles, min_figures)]
 
 
-def _contained(containment: float, own_size: int, own_containment: float, threshold: float, min_own: int) -> bool:
-    """The copy rule for one direction: mostly contained, and not by quotations alone."""
+def _contained(
+    side: tuple[float, int, float, int, float], threshold: float, min_own: int, min_figures: int
+) -> bool:
+    """The copy rule for one direction, all in one place: the side is mostly contained,
+    not by quotations alone, and with most of its figures.
+
+    ``side`` is (containment, own-words size, own-words containment, figures, figure containment).
+    """
+    containment, own_size, own_containment, figures, figure_containment = side
     if containment < threshold:
         return False
-    return own_size < min_own or own_containment >= threshold / 2
+    if own_size >= min_own and own_containment < threshold / 2:
+        return False
+    return figures < min_figures or figure_containment >= threshold
 
 
 def count_shared(small: np.ndarray, large: np.ndarray) -> int:
