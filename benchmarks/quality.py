@@ -3,15 +3,17 @@ labelled dev sets and on the syndication simulator."""
 
 from __future__ import annotations
 
+import io
+import json
 import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Mapping
 
 import dedup
-from dedup.evaluate import Pair, Scores, load_ignore, load_labels, predicted_labels, score_clusters
-
+from benchmarks import simulator
 from benchmarks.recipes import RECIPES, datasketch_recipe
+from dedup.evaluate import Pair, Scores, load_ignore, load_labels, predicted_labels, score_clusters
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -88,20 +90,10 @@ def table(runs: list[Run]) -> str:
     return "\n".join(lines)
 
 
-def load_simulator():  # noqa: ANN201 - returns the simulator module
-    """Import ``benchmarks/simulator.py`` (works with or without the package on the path)."""
-    from benchmarks import simulator
-
-    return simulator
-
-
-def simulated(n_stories: int = 300, seed: int = 0):  # noqa: ANN201
-    """The simulated corpus as dedup Articles plus its ground truth object."""
-    sim = load_simulator()
-    corpus = sim.simulate(SHARED / "bbc.jsonl", n_stories=n_stories, seed=seed)
-    lines = "\n".join(__import__("json").dumps(r) for r in corpus.articles).encode("utf-8")
-    import io
-
+def simulated(n_stories: int = 300, seed: int = 0) -> tuple[list[dedup.Article], simulator.SimulatedCorpus]:
+    """The simulated corpus as dedup Articles (read through the JSONL reader) and its ground truth."""
+    corpus = simulator.simulate(SHARED / "bbc.jsonl", n_stories=n_stories, seed=seed)
+    lines = "\n".join(json.dumps(record) for record in corpus.articles).encode("utf-8")
     articles = [a for a in dedup.read_articles(["-"], stdin=io.BytesIO(lines)) if isinstance(a, dedup.Article)]
     return articles, corpus
 
