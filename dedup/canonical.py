@@ -19,8 +19,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import Any
+
+from dedup.dates import utc
 
 
 @dataclass(frozen=True)
@@ -33,17 +35,13 @@ class ArticleFacts:
     boilerplate_share: float
 
 
-def _utc(moment: datetime) -> datetime:
-    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
-
-
 def _rule_key(rule: str, facts: ArticleFacts) -> Any:
     if rule == "most_complete":
         return -facts.body_words
     if rule == "earliest_published":
         if facts.published is None:
             return (1, 0.0)
-        return (0, _utc(facts.published).timestamp())
+        return (0, utc(facts.published).timestamp())
     if rule == "least_boilerplate":
         return round(facts.boilerplate_share, 6)
     return facts.id
@@ -71,10 +69,10 @@ def _describe(rule: str, best: ArticleFacts, runner_up: ArticleFacts) -> str:
         )
     if rule == "earliest_published":
         assert best.published is not None
-        when = _utc(best.published).isoformat().replace("+00:00", "Z")
+        when = utc(best.published).isoformat().replace("+00:00", "Z")
         if runner_up.published is None:
             return f"published first: dated {when}, the next copy ({runner_up.id}) has no date"
-        other = _utc(runner_up.published).isoformat().replace("+00:00", "Z")
+        other = utc(runner_up.published).isoformat().replace("+00:00", "Z")
         return f"published first: {when}, before {other} ({runner_up.id})"
     if rule == "least_boilerplate":
         return (

@@ -52,6 +52,11 @@ def _check_int(name: str, value: int, low: int, high: int) -> None:
     )
 
 
+def _check_number(name: str, value: float, low: float, high: float) -> None:
+    ok = isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)
+    _check(ok and low <= value <= high, f"{name} must be a number from {low:g} to {high:g}, got {value!r}")
+
+
 @dataclass(frozen=True)
 class CleanConfig:
     """Page-junk removal.
@@ -186,18 +191,33 @@ class VerifyConfig:
         min_figures: An article with at least this many distinct figures (numbers) is
             "in" another only if ``threshold`` of its figures occur there too: template
             items with other figures are other reports. Set it very high to ignore figures.
+        recurring_after_hours: Two articles both dated more than this many hours apart
+            are copies only if the contained one's figures all occur in the other: the
+            same words with other figures days later are a recurring report (a weekly
+            estimate, a monthly notice). 0 turns the rule off; undated articles are
+            never affected.
     """
 
     threshold: float = 0.5
     min_excerpt_shingles: int = 10
     min_own_shingles: int = 10
     min_figures: int = 3
+    recurring_after_hours: float = 48.0
+
+    @property
+    def rule(self) -> tuple[float, int, int, int, float]:
+        """The arguments of :meth:`dedup.verify.Score.relation_code`."""
+        return (
+            self.threshold, self.min_excerpt_shingles, self.min_own_shingles, self.min_figures,
+            self.recurring_after_hours,
+        )
 
     def __post_init__(self) -> None:
         _check_fraction("verify.threshold", self.threshold)
         _check_int("verify.min_excerpt_shingles", self.min_excerpt_shingles, 1, 10**6)
         _check_int("verify.min_own_shingles", self.min_own_shingles, 1, 10**9)
         _check_int("verify.min_figures", self.min_figures, 1, 10**9)
+        _check_number("verify.recurring_after_hours", self.recurring_after_hours, 0.0, 1e9)
 
 
 @dataclass(frozen=True)
@@ -255,6 +275,7 @@ _FLAT_OPTIONS: dict[str, tuple[str, str]] = {
     "min_excerpt_shingles": ("verify", "min_excerpt_shingles"),
     "min_own_shingles": ("verify", "min_own_shingles"),
     "min_figures": ("verify", "min_figures"),
+    "recurring_after_hours": ("verify", "recurring_after_hours"),
     "shingle_size": ("shingle", "size"),
     "num_perm": ("minhash", "num_perm"),
     "seed": ("minhash", "seed"),
@@ -324,7 +345,7 @@ class DedupConfig:
     def with_options(self, **options: Any) -> DedupConfig:
         """A copy with flat options applied (``threshold``, ``num_perm``, ``shingle_size``,
         ``seed``, ``bands``, ``rows``, ``lsh_threshold``, ``max_bucket``, ``lede_shingles``, ``clean``,
-        ``fix_mojibake``, ``min_excerpt_shingles``, ``min_own_shingles``, ``min_figures``, ``canonical_policy``)."""
+        ``fix_mojibake``, ``min_excerpt_shingles``, ``min_own_shingles``, ``min_figures``, ``recurring_after_hours``, ``canonical_policy``)."""
         sections: dict[str, dict[str, Any]] = {}
         for name, value in options.items():
             if name not in _FLAT_OPTIONS:

@@ -19,6 +19,7 @@ Example:
 
 from __future__ import annotations
 
+import math
 import time
 from collections import Counter
 from collections.abc import Iterable
@@ -31,6 +32,7 @@ import xxhash
 from dedup import canonical as canon
 from dedup.cluster import star_clusters
 from dedup.config import DedupConfig
+from dedup.dates import epoch_hours
 from dedup.lsh import candidate_pairs
 from dedup.minhash import signatures
 from dedup.models import Article, Cluster, Member, Rejection, Result
@@ -67,6 +69,7 @@ class Batch:
         self.shingle_sets = [p.shingles for p in prepared]
         self.own_sets = [p.own for p in prepared]
         self.figure_sets = [p.figures for p in prepared]
+        self.published_hours = np.array([epoch_hours(p.article.published) for p in prepared], dtype=np.float64)
         ids = np.array([p.article.id for p in prepared], dtype=object)
         # Rank of each row by id: orders rows inside oversized LSH buckets.
         self.id_rank = np.argsort(np.argsort(ids, kind="stable"), kind="stable")
@@ -74,10 +77,12 @@ class Batch:
         self.counters: dict[str, int] = {}
 
     def score(self, a: int, b: int) -> Score:
-        """Overlap of rows ``a`` and ``b`` (all shingles, own words and figures)."""
+        """Overlap of rows ``a`` and ``b`` (all shingles, own words and figures) and
+        the hours between their dates."""
+        apart = abs(float(self.published_hours[a] - self.published_hours[b]))
         return score(
             self.shingle_sets[a], self.shingle_sets[b], self.own_sets[a], self.own_sets[b],
-            self.figure_sets[a], self.figure_sets[b],
+            self.figure_sets[a], self.figure_sets[b], None if math.isnan(apart) else apart,
         )
 
 
@@ -210,8 +215,8 @@ class Deduplicator:
         prepared = batch.prepared
 
         t = time.perf_counter()
-        rule = (cfg.verify.threshold, cfg.verify.min_excerpt_shingles, cfg.verify.min_own_shingles, cfg.verify.min_figures)
-        edges = verify_pairs(pairs, batch.shingle_sets, batch.own_sets, batch.figure_sets, *rule)
+        rule = cfg.verify.rule
+        edges = verify_pairs(pairs, batch.score, rule)
         copy_edges = edges.copies()
         timings["verify"] = time.perf_counter() - t
         counters["verified_copies"] = int(copy_edges.shape[0])
@@ -255,7 +260,7 @@ class Deduplicator:
         batch: Batch,
         facts: list[canon.ArticleFacts],
         policy: tuple[str, ...],
-        rule: tuple[float, int, int, int],
+        rule: tuple[float, int, int, int, float],
     ) -> Cluster:
         head, reason = canon.elect(rows, facts, policy)
         prepared = batch.prepared

@@ -15,7 +15,12 @@ the shorter text is mostly contained in the other.
 * if A has at least ``min_figures`` distinct figures (numbers), at least
   ``threshold`` of them occur in B. A copy repeats the facts; a template item
   with the same words and other figures (another day's rates, another company's
-  results) is another report.
+  results) is another report;
+* if both are dated more than ``recurring_after_hours`` apart, every one of A's
+  figures occurs in B. Wire copies, corrections and updates follow their story
+  within hours (within 2 hours at the median and 20 at the 95th percentile on the
+  labelled Reuters pairs); the same words with other figures days later are a
+  recurring report (a weekly market estimate, a monthly price notice).
 
 Relations:
     ``exact``: the same shingle set.
@@ -32,7 +37,7 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,6 +61,8 @@ class Score:
     figures_a: int = 0
     figures_b: int = 0
     figures_shared: int = 0
+    hours_apart: float | None = None
+    """Hours between the two publication dates, None when either is undated."""
 
     @property
     def jaccard(self) -> float:
@@ -92,30 +99,43 @@ class Score:
         """Share of B's figures found in A (1.0 when B has none)."""
         return self.figures_shared / self.figures_b if self.figures_b else 1.0
 
-    def a_in_b(self, threshold: float, min_own_shingles: int, min_figures: int = 3) -> bool:
+    def a_in_b(
+        self, threshold: float, min_own_shingles: int, min_figures: int = 3, recurring_after_hours: float = 0.0
+    ) -> bool:
         """Whether A is mostly contained in B, own words and figures included."""
         return _contained(
             (self.containment_a, self.own_a, self.own_containment_a, self.figures_a, self.figure_containment_a),
-            threshold, min_own_shingles, min_figures,
+            threshold, min_own_shingles, min_figures, self._recurring(recurring_after_hours),
         )
 
-    def b_in_a(self, threshold: float, min_own_shingles: int, min_figures: int = 3) -> bool:
+    def b_in_a(
+        self, threshold: float, min_own_shingles: int, min_figures: int = 3, recurring_after_hours: float = 0.0
+    ) -> bool:
         """Whether B is mostly contained in A, own words and figures included."""
         return _contained(
             (self.containment_b, self.own_b, self.own_containment_b, self.figures_b, self.figure_containment_b),
-            threshold, min_own_shingles, min_figures,
+            threshold, min_own_shingles, min_figures, self._recurring(recurring_after_hours),
         )
 
+    def _recurring(self, recurring_after_hours: float) -> bool:
+        """Whether the pair is dated far enough apart that changed figures mean another report."""
+        return bool(recurring_after_hours) and self.hours_apart is not None and self.hours_apart > recurring_after_hours
+
     def relation_code(
-        self, threshold: float, min_excerpt_shingles: int, min_own_shingles: int, min_figures: int = 3
+        self,
+        threshold: float,
+        min_excerpt_shingles: int,
+        min_own_shingles: int,
+        min_figures: int = 3,
+        recurring_after_hours: float = 0.0,
     ) -> int:
-        """The relation as an index into :data:`RELATIONS`."""
+        """The relation as an index into :data:`RELATIONS` (``recurring_after_hours`` 0: no date rule)."""
         if self.size_a == 0 or self.size_b == 0:
             return NONE
         if self.intersection == self.size_a == self.size_b:
             return EXACT
-        a_in = self.a_in_b(threshold, min_own_shingles, min_figures)
-        b_in = self.b_in_a(threshold, min_own_shingles, min_figures)
+        a_in = self.a_in_b(threshold, min_own_shingles, min_figures, recurring_after_hours)
+        b_in = self.b_in_a(threshold, min_own_shingles, min_figures, recurring_after_hours)
         if a_in and b_in:
             return NEAR
         if (a_in or b_in) and min(self.size_a, self.size_b) >= min_excerpt_shingles:
@@ -123,17 +143,24 @@ class Score:
         return NONE
 
     def relation(
-        self, threshold: float, min_excerpt_shingles: int, min_own_shingles: int, min_figures: int = 3
+        self,
+        threshold: float,
+        min_excerpt_shingles: int,
+        min_own_shingles: int,
+        min_figures: int = 3,
+        recurring_after_hours: float = 0.0,
     ) -> str:
         """``exact``, ``near``, ``excerpt`` or ``none`` (see module docs)."""
-        return RELATIONS[self.relation_code(threshold, min_excerpt_shingles, min_own_shingles, min_figures)]
+        code = self.relation_code(threshold, min_excerpt_shingles, min_own_shingles, min_figures, recurring_after_hours)
+        return RELATIONS[code]
 
 
 def _contained(
-    side: tuple[float, int, float, int, float], threshold: float, min_own: int, min_figures: int
+    side: tuple[float, int, float, int, float], threshold: float, min_own: int, min_figures: int, recurring: bool
 ) -> bool:
     """The copy rule for one direction, all in one place: the side is mostly contained,
-    not by quotations alone, and with most of its figures.
+    not by quotations alone, and with most of its figures (all of them when the pair
+    is dated days apart).
 
     ``side`` is (containment, own-words size, own-words containment, figures, figure containment).
     """
@@ -141,6 +168,8 @@ def _contained(
     if containment < threshold:
         return False
     if own_size >= min_own and own_containment < threshold / 2:
+        return False
+    if recurring and figure_containment < 1.0:
         return False
     return figures < min_figures or figure_containment >= threshold
 
@@ -161,9 +190,10 @@ def score(
     own_b: np.ndarray | None = None,
     figures_a: np.ndarray | None = None,
     figures_b: np.ndarray | None = None,
+    hours_apart: float | None = None,
 ) -> Score:
     """Score two sorted unique uint64 shingle arrays (and, optionally, their own-words
-    subsets and figure hashes)."""
+    subsets, figure hashes and the hours between their publication dates)."""
     small, large = (a, b) if a.size <= b.size else (b, a)
     inter = count_shared(small, large)
     own_a = EMPTY if own_a is None else own_a
@@ -181,6 +211,7 @@ def score(
         int(figures_a.size),
         int(figures_b.size),
         count_shared(figures_a, figures_b),
+        hours_apart,
     )
 
 
@@ -203,23 +234,16 @@ class Edges:
         return self.pairs[self.relation != NONE]
 
 
-def verify_pairs(
-    pairs: np.ndarray,
-    shingle_sets: Sequence[np.ndarray],
-    own_sets: Sequence[np.ndarray],
-    figure_sets: Sequence[np.ndarray],
-    threshold: float,
-    min_excerpt_shingles: int,
-    min_own_shingles: int,
-    min_figures: int,
-) -> Edges:
-    """Score every candidate pair and decide its relation."""
+def verify_pairs(pairs: np.ndarray, score_pair: Callable[[int, int], Score], rule: tuple[float, int, int, int, float]) -> Edges:
+    """Score every candidate pair with ``score_pair(i, j)`` and decide its relation.
+
+    ``rule`` is the arguments of :meth:`Score.relation_code`.
+    """
     m = pairs.shape[0]
     intersection = np.zeros(m, dtype=np.int64)
     relation = np.zeros(m, dtype=np.int8)
     for k in range(m):
-        i, j = int(pairs[k, 0]), int(pairs[k, 1])
-        s = score(shingle_sets[i], shingle_sets[j], own_sets[i], own_sets[j], figure_sets[i], figure_sets[j])
+        s = score_pair(int(pairs[k, 0]), int(pairs[k, 1]))
         intersection[k] = s.intersection
-        relation[k] = s.relation_code(threshold, min_excerpt_shingles, min_own_shingles, min_figures)
+        relation[k] = s.relation_code(*rule)
     return Edges(pairs, intersection, relation)

@@ -154,14 +154,14 @@ def test_verify_pairs_scores_every_pair():
     sets = [arr(range(0, 20)), arr(range(0, 20)), arr(range(5, 25)), arr(range(100, 130))]
     own = [arr([])] * 4
     pairs = np.array([[0, 1], [0, 2], [0, 3], [2, 3]], dtype=np.int64)
-    edges = verify_pairs(pairs, sets, own, own, 0.5, 10, 10, 3)
+    edges = verify_pairs(pairs, lambda i, j: score(sets[i], sets[j], own[i], own[j]), (0.5, 10, 10, 3, 0.0))
     assert edges.intersection.tolist() == [20, 15, 0, 0]
     assert [RELATIONS[c] for c in edges.relation] == ["exact", "near", "none", "none"]
     assert edges.copies().tolist() == [[0, 1], [0, 2]]
 
 
 def test_verify_pairs_empty():
-    edges = verify_pairs(np.empty((0, 2), dtype=np.int64), [], [], [], 0.5, 10, 10, 3)
+    edges = verify_pairs(np.empty((0, 2), dtype=np.int64), lambda i, j: score(arr([]), arr([])), (0.5, 10, 10, 3, 0.0))
     assert edges.copies().shape == (0, 2)
 
 

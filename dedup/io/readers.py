@@ -6,8 +6,9 @@ Supported inputs:
   its id the path relative to that directory (``/``-separated), files in sorted order;
 * a ``.txt`` / ``.md`` file: one article, its id the file name;
 * a ``.jsonl`` / ``.ndjson`` file: one JSON object per line with ``id`` and
-  ``text`` (optional ``title``, ``url``, ``source``, ``published`` as ISO-8601;
-  other fields pass through as ``meta``);
+  ``text`` (optional ``title``, ``url``, ``source``, and ``published`` or else
+  ``date``, read by :func:`dedup.dates.parse_published`; other fields pass through
+  as ``meta``);
 * ``-``: JSONL on standard input.
 
 A bad record never stops the run: it becomes a :class:`Rejection` naming the file
@@ -25,10 +26,10 @@ from __future__ import annotations
 import json
 import sys
 from collections.abc import Iterable, Iterator
-from datetime import datetime
 from pathlib import Path
 from typing import IO, Any
 
+from dedup.dates import parse_published
 from dedup.errors import InputError
 from dedup.models import Article, Rejection
 
@@ -169,33 +170,17 @@ def _parse_jsonl_line(raw: bytes, origin: str) -> Article | Rejection:
         if value is not None and not isinstance(value, str):
             return Rejection(article_id, f"'{key}' must be a string, got {type(value).__name__}", origin)
         fields[key] = value
-    published = record.get("published")
+    date_field = "published" if record.get("published") is not None else "date"
+    published = record.get(date_field)
     if published is not None:
         parsed = parse_published(published)
         if parsed is None:
             return Rejection(
                 article_id,
-                f"'published' is not an ISO-8601 date: {published!r} (e.g. 2023-07-13 or 2023-07-13T23:14:00Z)",
+                f"'{date_field}' is not a date: {published!r} (use ISO-8601 such as 2023-07-13 or "
+                "2023-07-13T23:14:00Z, or RFC 2822 such as Thu, 13 Jul 2023 23:14:00 GMT)",
                 origin,
             )
         fields["published"] = parsed
-    meta = {k: v for k, v in record.items() if k not in {"id", "text", "published", *_OPTIONAL_STRINGS}}
+    meta = {k: v for k, v in record.items() if k not in {"id", "text", date_field, *_OPTIONAL_STRINGS}}
     return Article(id=article_id, text=text, meta=meta, origin=origin, **fields)
-
-
-def parse_published(value: Any) -> datetime | None:
-    """An ISO-8601 date or date-time string as a datetime, or None if it is not one.
-
-    Example:
-        >>> parse_published("2023-07-13T23:14:00Z").isoformat()
-        '2023-07-13T23:14:00+00:00'
-    """
-    if not isinstance(value, str) or not value.strip():
-        return None
-    text = value.strip()
-    if text[-1:] in ("Z", "z"):
-        text = text[:-1] + "+00:00"  # Python 3.10's fromisoformat does not read "Z"
-    try:
-        return datetime.fromisoformat(text)
-    except ValueError:
-        return None

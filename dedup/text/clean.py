@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import pairwise
 
 from dedup.models import Removed
 from dedup.text.normalize import fold
@@ -227,19 +228,39 @@ def split_sentences(block: str) -> list[str]:
 
 
 def _is_hard_wrapped(lines: list[str]) -> tuple[bool, int]:
-    """Whether text was wrapped at a fixed width (wire copy), and that width."""
-    lengths = sorted(len(line.strip()) for line in lines if line.strip())
-    if len(lengths) < 4:
+    """Whether text was wrapped at a fixed width (wire copy), and that width.
+
+    Two signs, either is enough: most long lines stop mid-sentence near the width, or
+    most lines break mid-sentence, the next line going on in lower case (short wire
+    items, whose few lines say little about the width).
+    """
+    stripped = [line.strip() for line in lines]
+    lengths = sorted(len(line) for line in stripped if line)
+    if len(lengths) < 3:
         return False, 0
     width = lengths[int(0.9 * (len(lengths) - 1))]
     if not 30 <= width <= 100:
         return False, 0
-    wrapped = sum(
+    wrapped = sum(1 for line in stripped if len(line) >= 0.6 * width and not _SENTENCE_END.search(line))
+    if len(lengths) >= 4 and wrapped >= 0.4 * len(lengths):
+        return True, width
+    continued = sum(
         1
-        for line in lines
-        if len(line.strip()) >= 0.6 * width and not _SENTENCE_END.search(line.strip())
+        for line, following in pairwise(stripped)
+        if _breaks_mid_sentence(line, following)
     )
-    return wrapped >= 0.4 * len(lengths), width
+    return continued >= 0.4 * len(lengths), width
+
+
+def _breaks_mid_sentence(line: str, following: str) -> bool:
+    """Whether a sentence runs on from ``line`` into ``following`` (a lower-case or
+    digit start after a line of a few words that ends without punctuation)."""
+    return (
+        len(line.split()) >= 3
+        and (following[:1].islower() or following[:1].isdigit())
+        and not _SENTENCE_END.search(line)
+        and not line.endswith((":", ";", "|"))
+    )
 
 
 def _blocks(text: str) -> list[str]:

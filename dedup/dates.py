@@ -1,0 +1,85 @@
+"""Publication dates: reading the forms feeds and archives use, and one UTC time line.
+
+Read forms (anything else is not a date, never a guess):
+
+* ISO-8601 (``2023-07-13``, ``2023-07-13T23:14:00Z``, with an offset);
+* RFC 2822, as in RSS ``pubDate`` (``Thu, 13 Jul 2023 23:14:00 GMT``);
+* wire-archive style ``13-JUL-2023 23:14:00.79`` (Reuters-21578), text after the
+  time ignored.
+
+A time without a zone is taken as UTC, so every date compares with every other.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+_MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_ARCHIVE = re.compile(
+    r"(\d{1,2})-([A-Za-z]{3})-(\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?(?!\d)"
+)
+
+
+def parse_published(value: Any) -> datetime | None:
+    """A publication date in one of the read forms, or None if it is not one.
+
+    Example:
+        >>> parse_published("2023-07-13T23:14:00Z").isoformat()
+        '2023-07-13T23:14:00+00:00'
+        >>> parse_published("Thu, 13 Jul 2023 23:14:00 GMT").isoformat()
+        '2023-07-13T23:14:00+00:00'
+        >>> parse_published("26-FEB-1987 15:01:01.79").isoformat()
+        '1987-02-26T15:01:01.790000'
+        >>> parse_published("yesterday") is None
+        True
+    """
+    if not isinstance(value, str) or not value.strip():
+        return None
+    text = value.strip()
+    return _iso(text) or _rfc2822(text) or _archive(text)
+
+
+def utc(moment: datetime) -> datetime:
+    """``moment`` in UTC; a naive time is taken as UTC."""
+    return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def epoch_hours(moment: datetime | None) -> float:
+    """Hours since 1970-01-01 UTC, or NaN when there is no date."""
+    return float("nan") if moment is None else utc(moment).timestamp() / 3600.0
+
+
+def _iso(text: str) -> datetime | None:
+    if text[-1:] in ("Z", "z"):
+        text = text[:-1] + "+00:00"  # Python 3.10's fromisoformat does not read "Z"
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _rfc2822(text: str) -> datetime | None:
+    if not text[:1].isalpha() and not text[:1].isdigit():
+        return None
+    try:
+        return parsedate_to_datetime(text)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+def _archive(text: str) -> datetime | None:
+    match = _ARCHIVE.match(text)
+    if match is None:
+        return None
+    day, month_name, year, hour, minute, second, fraction = match.groups()
+    month = _MONTHS.get(month_name.lower())
+    if month is None:
+        return None
+    micro = int(fraction.ljust(6, "0")) if fraction else 0
+    try:
+        return datetime(int(year), month, int(day), int(hour or 0), int(minute or 0), int(second or 0), micro)
+    except ValueError:
+        return None
