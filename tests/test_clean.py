@@ -255,6 +255,30 @@ def test_unwrapped_wire_lines_would_not_be_prose_alone():
     assert len(cut) >= len(lines) // 2
 
 
+def test_short_wire_item_broken_mid_sentence_is_rejoined():
+    # Too few lines to judge a wrapping width, but each break runs on in lower case or a figure.
+    item = (
+        "Cattle prices were expected\n"
+        "0.50 dlr lower on estimated receipts of 2,700 head, private\n"
+        "sources said. Top seen at 50.00 dlrs per cwt.\n"
+        "    Traders said the west had an overrun of cattle at the\n"
+        "yards yesterday.\n"
+    )
+    cleaned = clean(repair(item))
+    assert cleaned.body == (
+        "Cattle prices were expected 0.50 dlr lower on estimated receipts of 2,700 head, private "
+        "sources said. Top seen at 50.00 dlrs per cwt.\n\n"
+        "Traders said the west had an overrun of cattle at the yards yesterday."
+    )
+    assert cleaned.removed == ()
+
+
+def test_menu_of_lower_case_items_is_not_taken_for_wrapped_text():
+    page = "\n".join([BODY_1, "home", "news", "sport", "weather", BODY_2])
+    cleaned = clean(page)
+    assert cleaned.body == f"{BODY_1}\n\n{BODY_2}"
+
+
 # --- articles without prose ------------------------------------------------------------------
 
 

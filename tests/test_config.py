@@ -71,6 +71,8 @@ def test_bad_num_perm_names_the_value(value):
         ),
         (lambda: LSHConfig(rows=8), r"lsh.bands and lsh.rows go together"),
         (lambda: VerifyConfig(min_excerpt_shingles=0), r"verify.min_excerpt_shingles .* got 0"),
+        (lambda: VerifyConfig(recurring_after_hours=-1), r"verify.recurring_after_hours must be a number from 0 to 1e\+09, got -1"),
+        (lambda: VerifyConfig(recurring_after_hours=float("nan")), r"verify.recurring_after_hours must be a number .* got nan"),
         (lambda: VerifyConfig(min_own_shingles=0), r"verify.min_own_shingles .* got 0"),
         (
             lambda: ClusterConfig(verify_component_limit=1),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, timedelta, timezone
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -232,3 +234,46 @@ def test_figures_ignore_thousands_separators():
     from dedup.shingle import body_figures
 
     assert body_figures("sales of 1,000 units").tolist() == body_figures("sales of 1000 units").tolist()
+
+
+# --- dates: the same words with other figures days later are a recurring report ---------
+
+NOTICE = (
+    "Asarco Incorporated said it is raising its base spot sales price for refined lead by "
+    "one half cent to {price} cents a pound, delivered in carload lots, effective immediately, "
+    "the company said in a statement issued to customers and metal traders in New York."
+)
+
+
+def _dated_relation(text_a, text_b, hours_apart, **options):
+    from dedup import deduplicate
+    from dedup.models import Article
+
+    start = datetime(2024, 4, 9, 10, 0, tzinfo=timezone.utc)
+    articles = [Article("a", text_a, published=start), Article("b", text_b, published=start + timedelta(hours=hours_apart))]
+    result = deduplicate(articles, **options)
+    return "none" if not result.clusters else result.clusters[0].members[1].relation
+
+
+def test_other_figures_days_later_are_a_recurring_report():
+    monday, friday = NOTICE.format(price="26.50"), NOTICE.format(price="27.00")
+    # One figure of two changed: the figures rule alone (three or more figures) lets it through.
+    assert _dated_relation(monday, friday, hours_apart=2) == "near"
+    assert _dated_relation(monday, friday, hours_apart=96) == "none"
+    assert _dated_relation(monday, friday, hours_apart=96, recurring_after_hours=0) == "near"
+    assert _dated_relation(monday, friday, hours_apart=96, recurring_after_hours=100) == "near"
+
+
+def test_same_figures_days_later_is_still_a_copy():
+    text = NOTICE.format(price="26.50")
+    assert _dated_relation(text, text + " Other producers were expected to follow.", hours_apart=240) != "none"
+
+
+def test_undated_articles_are_untouched_by_the_date_rule():
+    s = score(arr(range(20)), arr(range(20, 40)), figures_a=arr([1, 2]), figures_b=arr([1, 3]))
+    assert s.hours_apart is None
+    shifted = score(arr(range(20)), arr(range(2, 22)), figures_a=arr([1, 2]), figures_b=arr([1, 3]))
+    assert shifted.relation(0.5, 10, 10, 3, 48.0) == "near"
+    later = score(arr(range(20)), arr(range(2, 22)), figures_a=arr([1, 2]), figures_b=arr([1, 3]), hours_apart=49.0)
+    assert later.relation(0.5, 10, 10, 3, 48.0) == "none"
+    assert later.relation(0.5, 10, 10, 3, 0.0) == "near"
