@@ -21,6 +21,7 @@ from typing import NamedTuple
 import numpy as np
 import xxhash
 
+from dedup import _kernels
 from dedup._hashing import CHAIN, U64, fmix64
 from dedup.text.normalize import fold
 from dedup.text.quotes import quoted_spans
@@ -99,22 +100,36 @@ def body_shingles(body: str, size: int, casefold: bool = True, lede: int = 20) -
     """
     paragraphs = [p for p in body.split("\n") if p.strip()]
     text = "\n".join(fold(p) if casefold else p for p in paragraphs)
-    matches = list(TOKEN.finditer(text))
-    hashes = hash_tokens([m.group(0) for m in matches])
+    hashes, starts = _token_hashes_and_starts(text)
     ngrams = chain_ngrams(hashes, size)
     if ngrams.size == 0:
         return BodyShingles(EMPTY, EMPTY, EMPTY)
-    quoted = np.zeros(len(matches), dtype=bool)
+    quoted = np.zeros(hashes.size, dtype=bool)
     spans = quoted_spans(text)
     if spans:
-        starts = np.fromiter((m.start() for m in matches), dtype=np.int64, count=len(matches))
         for a, b in spans:
             quoted[(starts >= a) & (starts < b)] = True
-    window = min(size, len(matches))
+    window = min(size, hashes.size)
     # A window is own words when none of its tokens is quoted.
     quoted_in_window = np.convolve(quoted.astype(np.int64), np.ones(window, dtype=np.int64), mode="valid")
     own = ngrams[quoted_in_window == 0]
     return BodyShingles(np.unique(ngrams), np.unique(own), np.unique(ngrams[:lede]))
+
+
+def _token_hashes_and_starts(text: str) -> tuple[np.ndarray, np.ndarray]:
+    """Token hashes of ``text`` and each token's start as a character offset (the
+    compiled kernel when present; the same values either way)."""
+    if not _kernels.AVAILABLE:
+        matches = list(TOKEN.finditer(text))
+        starts = np.fromiter((m.start() for m in matches), dtype=np.int64, count=len(matches))
+        return hash_tokens([m.group(0) for m in matches]), starts
+    hashes, byte_starts = _kernels.token_hashes(text)
+    if text.isascii():
+        return hashes, byte_starts
+    # Byte offsets -> character offsets: count the characters before each start.
+    encoded = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    char_starts = np.cumsum((encoded & 0xC0) != 0x80) - 1  # index of the character holding each byte
+    return hashes, char_starts[byte_starts].astype(np.int64)
 
 
 def body_figures(body: str) -> np.ndarray:

@@ -39,6 +39,17 @@ _ANY_SPACE = re.compile(r"\s+")
 _ENTITY = re.compile(r"&(?:#\d{1,7}|#x[0-9a-fA-F]{1,6}|[A-Za-z]{2,31});")
 
 
+def needs_repair(text: str) -> bool:
+    """Whether :func:`repair` + casefold could change the words of ``text`` beyond
+    their case: False for ASCII text without an HTML entity.
+
+    Example:
+        >>> needs_repair("Plain ASCII text."), needs_repair("caf\u00e9"), needs_repair("A &amp; B")
+        (False, True, True)
+    """
+    return not text.isascii() or ("&" in text and _ENTITY.search(text) is not None)
+
+
 def repair(text: str, *, fix_mojibake: bool = True) -> str:
     """Repair encoding damage and unify characters, keeping lines and case.
 
@@ -55,17 +66,21 @@ def repair(text: str, *, fix_mojibake: bool = True) -> str:
         'Price: £5 - "deal"'
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if fix_mojibake and is_bad(text):
+    # ASCII text cannot be mojibake, and NFKC leaves it as it is: both are skipped.
+    if fix_mojibake and not text.isascii() and is_bad(text):
         text = ftfy.fix_encoding(text)
     # Scraped text is sometimes escaped twice (&amp;amp;): unescape to a fixed point.
     for _ in range(4):
         if "&" not in text or not _ENTITY.search(text):
             break
         text = html.unescape(text)
-    # Quotes first: NFKC would turn some of them (´, ″) into other characters.
-    text = text.translate(_QUOTES)
-    text = unicodedata.normalize("NFKC", text)
-    text = text.translate(_QUOTES)
+    if text.isascii():
+        text = text.replace("`", "'")  # the only ASCII character in the quote table
+    else:
+        # Quotes first: NFKC would turn some of them (´, ″) into other characters.
+        text = text.translate(_QUOTES)
+        text = unicodedata.normalize("NFKC", text)
+        text = text.translate(_QUOTES)
     text = _CONTROL.sub(" ", text)
     # Runs of spaces become one; an indented line keeps one leading space, which
     # the cleaner reads as a paragraph start in hard-wrapped text.
