@@ -18,7 +18,7 @@ import rensa
 from datasketch import MinHash
 
 from benchmarks.corpus import generate
-from dedup.minhash import text_signatures
+from dedup.pipeline import text_signatures
 
 N_ARTICLES = 10_000
 NUM_PERM = 128

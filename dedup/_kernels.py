@@ -85,14 +85,6 @@ if AVAILABLE:
         return v
 
     @_njit
-    def _read64(buf: np.ndarray, i: int) -> np.uint64:
-        return _read_le(buf, i, 8)
-
-    @_njit
-    def _read32(buf: np.ndarray, i: int) -> np.uint64:
-        return _read_le(buf, i, 4)
-
-    @_njit
     def _rotl64(x: np.uint64, r: int) -> np.uint64:
         return (x << np.uint64(r)) | (x >> np.uint64(64 - r))
 
@@ -143,8 +135,8 @@ if AVAILABLE:
 
     @_njit
     def _mix16(buf: np.ndarray, i: int, secret: np.ndarray, s: int) -> np.uint64:
-        lo = _read64(buf, i) ^ _read64(secret, s)
-        hi = _read64(buf, i + 8) ^ _read64(secret, s + 8)
+        lo = _read_le(buf, i, 8) ^ _read_le(secret, s, 8)
+        hi = _read_le(buf, i + 8, 8) ^ _read_le(secret, s + 8, 8)
         return _mul128_fold64(lo, hi)
 
     @_njit_loop
@@ -166,15 +158,15 @@ if AVAILABLE:
         result = np.uint64(length) * _P64_1
         for i in range(4):
             result += _mul128_fold64(
-                acc[2 * i] ^ _read64(secret, 11 + 16 * i), acc[2 * i + 1] ^ _read64(secret, 11 + 16 * i + 8)
+                acc[2 * i] ^ _read_le(secret, 11 + 16 * i, 8), acc[2 * i + 1] ^ _read_le(secret, 11 + 16 * i + 8, 8)
             )
         return _xxh3_avalanche(result)
 
     @_njit
     def _accumulate(acc: np.ndarray, buf: np.ndarray, i: int, secret: np.ndarray, s: int) -> None:
         for k in range(8):
-            value = _read64(buf, i + 8 * k)
-            key = value ^ _read64(secret, s + 8 * k)
+            value = _read_le(buf, i + 8 * k, 8)
+            key = value ^ _read_le(secret, s + 8 * k, 8)
             acc[k ^ 1] += value
             acc[k] += (key & _M32) * (key >> np.uint64(32))
 
@@ -183,7 +175,7 @@ if AVAILABLE:
         for k in range(8):
             a = acc[k]
             a ^= a >> np.uint64(47)
-            a ^= _read64(secret, s + 8 * k)
+            a ^= _read_le(secret, s + 8 * k, 8)
             a *= _P32_1
             acc[k] = a
 
@@ -193,16 +185,16 @@ if AVAILABLE:
         words) inline, longer ones in :func:`_xxh3_over16`."""
         if length <= 16:
             if length > 8:
-                flip1 = _read64(secret, 24) ^ _read64(secret, 32)
-                flip2 = _read64(secret, 40) ^ _read64(secret, 48)
-                lo = _read64(buf, start) ^ flip1
-                hi = _read64(buf, start + length - 8) ^ flip2
+                flip1 = _read_le(secret, 24, 8) ^ _read_le(secret, 32, 8)
+                flip2 = _read_le(secret, 40, 8) ^ _read_le(secret, 48, 8)
+                lo = _read_le(buf, start, 8) ^ flip1
+                hi = _read_le(buf, start + length - 8, 8) ^ flip2
                 acc = np.uint64(length) + _swap64(lo) + hi + _mul128_fold64(lo, hi)
                 return _xxh3_avalanche(acc)
             if length >= 4:
-                in1 = _read32(buf, start)
-                in2 = _read32(buf, start + length - 4)
-                flip = _read64(secret, 8) ^ _read64(secret, 16)
+                in1 = _read_le(buf, start, 4)
+                in2 = _read_le(buf, start + length - 4, 4)
+                flip = _read_le(secret, 8, 8) ^ _read_le(secret, 16, 8)
                 keyed = (in2 + (in1 << np.uint64(32))) ^ flip
                 return _rrmxmx(keyed, length)
             if length > 0:
@@ -210,9 +202,9 @@ if AVAILABLE:
                 c2 = np.uint64(buf[start + (length >> 1)])
                 c3 = np.uint64(buf[start + length - 1])
                 combined = (c1 << np.uint64(16)) | (c2 << np.uint64(24)) | c3 | (np.uint64(length) << np.uint64(8))
-                flip = (_read32(secret, 0) ^ _read32(secret, 4)) & _M32
+                flip = (_read_le(secret, 0, 4) ^ _read_le(secret, 4, 4)) & _M32
                 return _xxh64_avalanche(combined ^ flip)
-            return _xxh64_avalanche(_read64(secret, 56) ^ _read64(secret, 64))
+            return _xxh64_avalanche(_read_le(secret, 56, 8) ^ _read_le(secret, 64, 8))
         return _xxh3_over16(buf, start, length, secret)
 
     @_njit_loop

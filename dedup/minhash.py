@@ -51,39 +51,6 @@ def signatures(shingle_sets: Sequence[np.ndarray], num_perm: int, seed: int) -> 
     return out
 
 
-def text_signatures(texts: Sequence[str], size: int, num_perm: int, seed: int) -> np.ndarray:
-    """Signatures straight from raw article texts (normalisation included, no cleaning).
-
-    The compiled kernel (:mod:`dedup._kernels`) does it in one pass when numba is
-    present; ASCII texts without HTML entities skip the Python normalisation, since
-    for them it changes no word but its case, which the kernel folds. Without numba
-    the reference path (:func:`dedup.text.normalize.normalize`,
-    :func:`dedup.shingle.shingles`, :func:`signatures`) gives the same bits.
-
-    Args:
-        texts: Raw texts.
-        size: Words per shingle.
-        num_perm: Permutations per signature.
-        seed: Permutation seed.
-
-    Returns:
-        ``uint32[len(texts), num_perm]``.
-
-    Example:
-        >>> text_signatures(["The mayor opened the bridge"], 5, 4, 1).shape
-        (1, 4)
-    """
-    from dedup import _kernels
-    from dedup.shingle import shingles
-    from dedup.text.normalize import needs_repair, normalize
-
-    if not _kernels.AVAILABLE:
-        return signatures([shingles(normalize(t), size) for t in texts], num_perm, seed)
-    a, b = permutations(num_perm, seed)
-    ready = [t if not needs_repair(t) else normalize(t) for t in texts]
-    return _kernels.text_signatures(ready, size, a, b)
-
-
 def to_datasketch(signature_row: np.ndarray, seed: int) -> Any:
     """Export one signature as a ``datasketch.LeanMinHash`` (needs datasketch >= 2.0).
 

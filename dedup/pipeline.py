@@ -22,23 +22,24 @@ from __future__ import annotations
 import math
 import time
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import xxhash
 
+from dedup import _kernels
 from dedup import canonical as canon
 from dedup.cluster import star_clusters
 from dedup.config import DedupConfig
 from dedup.dates import epoch_hours
 from dedup.lsh import candidate_pairs
-from dedup.minhash import signatures
+from dedup.minhash import permutations, signatures
 from dedup.models import Article, Cluster, Member, Rejection, Result
-from dedup.shingle import body_figures, body_shingles
+from dedup.shingle import body_figures, body_shingles, shingles
 from dedup.text.clean import CleanedText, clean, passthrough
-from dedup.text.normalize import repair
+from dedup.text.normalize import needs_repair, normalize, repair
 from dedup.verify import RELATIONS, Score, score, verify_pairs
 
 
@@ -280,6 +281,35 @@ class Deduplicator:
             )
         canonical_id = prepared[head].article.id
         return Cluster(cluster_id_for(canonical_id), canonical_id, reason, tuple(members))
+
+
+def text_signatures(texts: Sequence[str], size: int, num_perm: int, seed: int) -> np.ndarray:
+    """Signatures straight from raw article texts (normalisation included, no cleaning).
+
+    The compiled kernel (:mod:`dedup._kernels`) does it in one pass when numba is
+    present; ASCII texts without HTML entities skip the Python normalisation, since
+    for them it changes no word but its case, which the kernel folds. Without numba
+    the reference path (:func:`dedup.text.normalize.normalize`,
+    :func:`dedup.shingle.shingles`, :func:`signatures`) gives the same bits.
+
+    Args:
+        texts: Raw texts.
+        size: Words per shingle.
+        num_perm: Permutations per signature.
+        seed: Permutation seed.
+
+    Returns:
+        ``uint32[len(texts), num_perm]``.
+
+    Example:
+        >>> text_signatures(["The mayor opened the bridge"], 5, 4, 1).shape
+        (1, 4)
+    """
+    if not _kernels.AVAILABLE:
+        return signatures([shingles(normalize(t), size) for t in texts], num_perm, seed)
+    a, b = permutations(num_perm, seed)
+    ready = [t if not needs_repair(t) else normalize(t) for t in texts]
+    return _kernels.text_signatures(ready, size, a, b)
 
 
 def deduplicate(articles: Iterable[Article | Rejection], config: DedupConfig | None = None, **options: Any) -> Result:

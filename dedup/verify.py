@@ -103,19 +103,15 @@ class Score:
         self, threshold: float, min_own_shingles: int, min_figures: int = 3, recurring_after_hours: float = 0.0
     ) -> bool:
         """Whether A is mostly contained in B, own words and figures included."""
-        return _contained(
-            (self.containment_a, self.own_a, self.own_containment_a, self.figures_a, self.figure_containment_a),
-            threshold, min_own_shingles, min_figures, self._recurring(recurring_after_hours),
-        )
+        side = (self.containment_a, self.own_a, self.own_containment_a, self.figures_a, self.figure_containment_a)
+        return _contained(side, threshold, min_own_shingles, min_figures, self._recurring(recurring_after_hours))
 
     def b_in_a(
         self, threshold: float, min_own_shingles: int, min_figures: int = 3, recurring_after_hours: float = 0.0
     ) -> bool:
         """Whether B is mostly contained in A, own words and figures included."""
-        return _contained(
-            (self.containment_b, self.own_b, self.own_containment_b, self.figures_b, self.figure_containment_b),
-            threshold, min_own_shingles, min_figures, self._recurring(recurring_after_hours),
-        )
+        side = (self.containment_b, self.own_b, self.own_containment_b, self.figures_b, self.figure_containment_b)
+        return _contained(side, threshold, min_own_shingles, min_figures, self._recurring(recurring_after_hours))
 
     def _recurring(self, recurring_after_hours: float) -> bool:
         """Whether the pair is dated far enough apart that changed figures mean another report."""

@@ -11,7 +11,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup import _kernels
-from dedup.minhash import permutations, signatures, text_signatures
+from dedup.minhash import permutations, signatures
+from dedup.pipeline import text_signatures
 from dedup.shingle import body_shingles, hash_tokens, shingles, tokenize
 from dedup.text.normalize import normalize
 
