@@ -19,13 +19,18 @@ results do not depend on the machine.
 from __future__ import annotations
 
 import re
+import sys
 
 import numpy as np
 
 try:  # numba is a dependency, but a missing or broken install must not break dedup
     import numba
+    from llvmlite import ir
+    from numba.core import types
+    from numba.extending import intrinsic
 
-    AVAILABLE = True
+    # The unaligned loads below read little-endian words; elsewhere the numpy path runs.
+    AVAILABLE = sys.byteorder == "little"
 except ImportError:  # pragma: no cover - exercised only without numba
     numba = None  # type: ignore[assignment]
     AVAILABLE = False
@@ -76,13 +81,48 @@ if AVAILABLE:
     _M32 = np.uint64(0xFFFFFFFF)
     _CHAIN = np.uint64(0x9E3779B97F4A7C15)
 
-    @_njit
-    def _read_le(buf: np.ndarray, i: int, width: int) -> np.uint64:
-        """``width`` bytes from ``buf[i]`` as a little-endian unsigned integer."""
-        v = np.uint64(0)
-        for k in range(width):
-            v |= np.uint64(buf[i + k]) << np.uint64(8 * k)
-        return v
+    def _secret_word(offset: int, width: int = 8) -> np.uint64:
+        return np.uint64(int.from_bytes(_SECRET[offset : offset + width].tobytes(), "little"))
+
+    # The secret words of the short-input paths, as compile-time constants.
+    _FLIP_1TO3 = _secret_word(0, 4) ^ _secret_word(4, 4)
+    _FLIP_4TO8 = _secret_word(8) ^ _secret_word(16)
+    _FLIP_9TO16_LO = _secret_word(24) ^ _secret_word(32)
+    _FLIP_9TO16_HI = _secret_word(40) ^ _secret_word(48)
+    _EMPTY_HASH_KEY = _secret_word(56) ^ _secret_word(64)
+
+    def _unaligned_load(bits: int):  # noqa: ANN202 - builds a numba intrinsic
+        """An intrinsic ``(uint8 array, index) -> uint64``: the ``bits``-wide little-endian
+        word at ``array[index]``, read with one unaligned load (numba's indexing would
+        read byte by byte, with a negative-index check on each)."""
+
+        @intrinsic
+        def load(typingctx, array, index):  # noqa: ANN001, ANN202, ARG001
+            def codegen(context, builder, signature, args):  # noqa: ANN001, ANN202, ARG001
+                data = context.make_array(signature.args[0])(context, builder, args[0]).data
+                pointer = builder.bitcast(builder.gep(data, [args[1]]), ir.IntType(bits).as_pointer())
+                value = builder.load(pointer, align=1)
+                return value if bits == 64 else builder.zext(value, ir.IntType(64))
+
+            return types.uint64(array, index), codegen
+
+        return load
+
+    _load64 = _unaligned_load(64)
+    _load32 = _unaligned_load(32)
+
+    @intrinsic
+    def _mul128_fold64(typingctx, a, b):  # noqa: ANN001, ANN202, ARG001
+        """XXH3's mul128_fold64: the 128-bit product of two uint64, low half xor high half."""
+
+        def codegen(context, builder, signature, args):  # noqa: ANN001, ANN202, ARG001
+            wide = ir.IntType(128)
+            product = builder.mul(builder.zext(args[0], wide), builder.zext(args[1], wide))
+            low = builder.trunc(product, ir.IntType(64))
+            high = builder.trunc(builder.lshr(product, ir.Constant(wide, 64)), ir.IntType(64))
+            return builder.xor(low, high)
+
+        return types.uint64(types.uint64, types.uint64), codegen
 
     @_njit
     def _rotl64(x: np.uint64, r: int) -> np.uint64:
@@ -94,19 +134,6 @@ if AVAILABLE:
         for k in range(8):
             out = (out << np.uint64(8)) | ((x >> np.uint64(8 * k)) & np.uint64(0xFF))
         return out
-
-    @_njit
-    def _mul128_fold64(a: np.uint64, b: np.uint64) -> np.uint64:
-        a_lo, a_hi = a & _M32, a >> np.uint64(32)
-        b_lo, b_hi = b & _M32, b >> np.uint64(32)
-        lo_lo = a_lo * b_lo
-        hi_lo = a_hi * b_lo
-        lo_hi = a_lo * b_hi
-        hi_hi = a_hi * b_hi
-        cross = (lo_lo >> np.uint64(32)) + (hi_lo & _M32) + lo_hi
-        upper = (hi_lo >> np.uint64(32)) + (cross >> np.uint64(32)) + hi_hi
-        lower = (cross << np.uint64(32)) | (lo_lo & _M32)
-        return lower ^ upper
 
     @_njit
     def _xxh64_avalanche(h: np.uint64) -> np.uint64:
@@ -135,9 +162,40 @@ if AVAILABLE:
 
     @_njit
     def _mix16(buf: np.ndarray, i: int, secret: np.ndarray, s: int) -> np.uint64:
-        lo = _read_le(buf, i, 8) ^ _read_le(secret, s, 8)
-        hi = _read_le(buf, i + 8, 8) ^ _read_le(secret, s + 8, 8)
+        lo = _load64(buf, i) ^ _load64(secret, s)
+        hi = _load64(buf, i + 8) ^ _load64(secret, s + 8)
         return _mul128_fold64(lo, hi)
+
+    @_njit
+    def _len_1to3(buf: np.ndarray, start: int, length: int) -> np.uint64:
+        c1 = np.uint64(buf[start])
+        c2 = np.uint64(buf[start + (length >> 1)])
+        c3 = np.uint64(buf[start + length - 1])
+        combined = (c1 << np.uint64(16)) | (c2 << np.uint64(24)) | c3 | (np.uint64(length) << np.uint64(8))
+        return _xxh64_avalanche(combined ^ _FLIP_1TO3)
+
+    @_njit
+    def _len_4to8(buf: np.ndarray, start: int, length: int) -> np.uint64:
+        in1 = _load32(buf, start)
+        in2 = _load32(buf, start + length - 4)
+        return _rrmxmx((in2 + (in1 << np.uint64(32))) ^ _FLIP_4TO8, length)
+
+    @_njit
+    def _len_9to16(buf: np.ndarray, start: int, length: int) -> np.uint64:
+        lo = _load64(buf, start) ^ _FLIP_9TO16_LO
+        hi = _load64(buf, start + length - 8) ^ _FLIP_9TO16_HI
+        return _xxh3_avalanche(np.uint64(length) + _swap64(lo) + hi + _mul128_fold64(lo, hi))
+
+    @_njit
+    def _xxh3_word(buf: np.ndarray, start: int, length: int) -> np.uint64:
+        """XXH3-64 of a 1-16 byte input without a branch: all three short paths are
+        computed and the one for ``length`` is selected with masks, since word lengths
+        are too irregular for branch prediction. ``buf`` must hold 8 readable bytes
+        before ``start`` and from ``start`` on (the padded token buffers do)."""
+        by_9to16 = np.uint64(0) - np.uint64(length > 8)
+        by_4to8 = np.uint64(0) - np.uint64(length > 3)
+        short = (_len_4to8(buf, start, length) & by_4to8) | (_len_1to3(buf, start, length) & ~by_4to8)
+        return (_len_9to16(buf, start, length) & by_9to16) | (short & ~by_9to16)
 
     @_njit_loop
     def _xxh3_long(buf: np.ndarray, start: int, length: int, secret: np.ndarray) -> np.uint64:
@@ -158,15 +216,15 @@ if AVAILABLE:
         result = np.uint64(length) * _P64_1
         for i in range(4):
             result += _mul128_fold64(
-                acc[2 * i] ^ _read_le(secret, 11 + 16 * i, 8), acc[2 * i + 1] ^ _read_le(secret, 11 + 16 * i + 8, 8)
+                acc[2 * i] ^ _load64(secret, 11 + 16 * i), acc[2 * i + 1] ^ _load64(secret, 11 + 16 * i + 8)
             )
         return _xxh3_avalanche(result)
 
     @_njit
     def _accumulate(acc: np.ndarray, buf: np.ndarray, i: int, secret: np.ndarray, s: int) -> None:
         for k in range(8):
-            value = _read_le(buf, i + 8 * k, 8)
-            key = value ^ _read_le(secret, s + 8 * k, 8)
+            value = _load64(buf, i + 8 * k)
+            key = value ^ _load64(secret, s + 8 * k)
             acc[k ^ 1] += value
             acc[k] += (key & _M32) * (key >> np.uint64(32))
 
@@ -175,36 +233,21 @@ if AVAILABLE:
         for k in range(8):
             a = acc[k]
             a ^= a >> np.uint64(47)
-            a ^= _read_le(secret, s + 8 * k, 8)
+            a ^= _load64(secret, s + 8 * k)
             a *= _P32_1
             acc[k] = a
 
     @_njit
     def xxh3_64(buf: np.ndarray, start: int, length: int, secret: np.ndarray) -> np.uint64:
-        """XXH3-64, seed 0, of ``buf[start:start + length]``: inputs up to 16 bytes (most
-        words) inline, longer ones in :func:`_xxh3_over16`."""
+        """XXH3-64, seed 0, of ``buf[start:start + length]`` (no padding needed)."""
         if length <= 16:
             if length > 8:
-                flip1 = _read_le(secret, 24, 8) ^ _read_le(secret, 32, 8)
-                flip2 = _read_le(secret, 40, 8) ^ _read_le(secret, 48, 8)
-                lo = _read_le(buf, start, 8) ^ flip1
-                hi = _read_le(buf, start + length - 8, 8) ^ flip2
-                acc = np.uint64(length) + _swap64(lo) + hi + _mul128_fold64(lo, hi)
-                return _xxh3_avalanche(acc)
+                return _len_9to16(buf, start, length)
             if length >= 4:
-                in1 = _read_le(buf, start, 4)
-                in2 = _read_le(buf, start + length - 4, 4)
-                flip = _read_le(secret, 8, 8) ^ _read_le(secret, 16, 8)
-                keyed = (in2 + (in1 << np.uint64(32))) ^ flip
-                return _rrmxmx(keyed, length)
+                return _len_4to8(buf, start, length)
             if length > 0:
-                c1 = np.uint64(buf[start])
-                c2 = np.uint64(buf[start + (length >> 1)])
-                c3 = np.uint64(buf[start + length - 1])
-                combined = (c1 << np.uint64(16)) | (c2 << np.uint64(24)) | c3 | (np.uint64(length) << np.uint64(8))
-                flip = (_read_le(secret, 0, 4) ^ _read_le(secret, 4, 4)) & _M32
-                return _xxh64_avalanche(combined ^ flip)
-            return _xxh64_avalanche(_read_le(secret, 56, 8) ^ _read_le(secret, 64, 8))
+                return _len_1to3(buf, start, length)
+            return _xxh64_avalanche(_EMPTY_HASH_KEY)
         return _xxh3_over16(buf, start, length, secret)
 
     @_njit_loop
@@ -253,43 +296,126 @@ if AVAILABLE:
         )
         return table[cp], 4
 
+    @_njit
+    def _lower_ascii(c: np.uint8) -> np.uint8:
+        return c + np.uint8(32) if np.uint8(c - np.uint8(0x41)) < np.uint8(26) else c
+
     @_njit_loop
-    def _tokens(
+    def _utf8_tokens(
         buf: np.ndarray, start: int, end: int, table: np.ndarray, secret: np.ndarray,
-        hashes: np.ndarray, starts: np.ndarray, scratch: np.ndarray,
+        hashes: np.ndarray, starts: np.ndarray, padded: np.ndarray,
     ) -> int:
-        """Hash the word tokens of ``buf[start:end]`` (UTF-8) into ``hashes``; their byte
-        offsets go to ``starts``. ASCII capitals are hashed as lower case (``scratch`` holds
-        the lowered token), which equals casefolding for ASCII text. Returns the token count."""
+        """Hash the word tokens of UTF-8 ``buf[start:end]`` into ``hashes`` and their
+        byte offsets (from ``start``) into ``starts``; returns the count. Each token is
+        copied into ``padded`` (after 8 bytes of padding), ASCII capitals lowered."""
         count = 0
         i = start
         while i < end:
-            # skip to the next word character
             is_word, width = _char_at(buf, i, table)
-            while not is_word:
+            while not is_word:  # skip to the next word character
                 i += width
                 if i >= end:
                     return count
                 is_word, width = _char_at(buf, i, table)
             token_start = i
-            capitals = False
             while is_word:
-                lead = buf[i]
-                capitals |= 0x41 <= lead <= 0x5A
                 i += width
                 if i >= end:
                     break
                 is_word, width = _char_at(buf, i, table)
             length = i - token_start
-            if capitals:
-                for k in range(length):
-                    c = buf[token_start + k]
-                    scratch[k] = c + 32 if 0x41 <= c <= 0x5A else c
-                hashes[count] = xxh3_64(scratch, 0, length, secret)
+            for k in range(length):
+                padded[8 + k] = _lower_ascii(buf[token_start + k])
+            if length <= 16:
+                hashes[count] = _xxh3_word(padded, 8, length)
             else:
-                hashes[count] = xxh3_64(buf, token_start, length, secret)
-            starts[count] = token_start
+                hashes[count] = _xxh3_over16(padded, 8, length, secret)
+            starts[count] = token_start - start
             count += 1
+        return count
+
+    @_njit_loop
+    def _is_ascii(src: np.ndarray) -> bool:
+        seen = np.uint8(0)
+        for i in range(src.size):
+            seen |= src[i]
+        return seen < 0x80
+
+    @_njit_loop
+    def _lower_into(src: np.ndarray, dst: np.ndarray) -> None:
+        for i in range(src.size):
+            c = src[i]
+            folded = c | np.uint8(0x20)
+            dst[i] = folded if np.uint8(folded - np.uint8(0x61)) < np.uint8(26) else c
+
+    @_njit_loop
+    def _word_flags_into(src: np.ndarray, dst: np.ndarray) -> None:
+        """1 for ASCII's ``\\w`` ([0-9A-Za-z_]), else 0."""
+        for i in range(src.size):
+            c = src[i]
+            letter = np.uint8((c | np.uint8(0x20)) - np.uint8(0x61)) < np.uint8(26)
+            digit = np.uint8(c - np.uint8(0x30)) < np.uint8(10)
+            dst[i] = np.uint8(letter | digit | (c == np.uint8(0x5F)))
+
+    @_njit_loop
+    def _changes_into(flags: np.ndarray, dst: np.ndarray) -> None:
+        for i in range(dst.size):
+            dst[i] = flags[i] ^ flags[i + 1]
+
+    @_njit_loop
+    def _ascii_tokens(
+        buf: np.ndarray, start: int, end: int, secret: np.ndarray,
+        hashes: np.ndarray, starts: np.ndarray, edges: np.ndarray, padded: np.ndarray, flags: np.ndarray,
+        changes: np.ndarray,
+    ) -> int:
+        """As :func:`_utf8_tokens` for ASCII ``buf[start:end]``, in branch-free passes
+        that the compiler vectorises: lower-case into ``padded``; flag the word bytes;
+        mark where the flag changes; collect those places (token starts and ends
+        alternate); hash. Returns -1, having done nothing, when the text is not ASCII."""
+        src = buf[start:end]
+        if not _is_ascii(src):
+            return -1
+        n = end - start
+        _lower_into(src, padded[8 : 8 + n])
+        flags[0] = 0
+        _word_flags_into(src, flags[1 : n + 1])
+        flags[n + 1] = 0
+        _changes_into(flags[: n + 2], changes[: n + 1])
+        found = 0
+        for i in range(n + 1):
+            edges[found] = i
+            found += changes[i]
+        count = found >> 1
+        for t in range(count):
+            first = edges[2 * t]
+            starts[t] = first
+            hashes[t] = _xxh3_word(padded, 8 + first, edges[2 * t + 1] - first)
+        for t in range(count):  # the rare token over 16 bytes, apart: no branch above
+            if edges[2 * t + 1] - edges[2 * t] > 16:
+                hashes[t] = _xxh3_over16(padded, 8 + edges[2 * t], edges[2 * t + 1] - edges[2 * t], secret)
+        return count
+
+    @_njit
+    def _scratch(size: int) -> tuple:
+        """Work buffers for tokenising texts of up to ``size`` bytes."""
+        return (
+            np.empty(size + 2, dtype=np.int64),  # edges
+            np.zeros(size + 32, dtype=np.uint8),  # padded (8 bytes before, 24 after)
+            np.empty(size + 2, dtype=np.uint8),  # flags
+            np.empty(size + 2, dtype=np.uint8),  # changes
+        )
+
+    @_njit
+    def _doc_tokens(
+        buf: np.ndarray, start: int, end: int, table: np.ndarray, secret: np.ndarray,
+        hashes: np.ndarray, starts: np.ndarray, scratch: tuple,
+    ) -> int:
+        """Token hashes and starts of ``buf[start:end]``: the ASCII passes, or the UTF-8 walk.
+        ``scratch`` is :func:`_scratch` for at least ``end - start`` bytes."""
+        edges, padded, flags, changes = scratch
+        count = _ascii_tokens(buf, start, end, secret, hashes, starts, edges, padded, flags, changes)
+        if count < 0:
+            count = _utf8_tokens(buf, start, end, table, secret, hashes, starts, padded)
         return count
 
     @_njit
@@ -315,25 +441,44 @@ if AVAILABLE:
             out[w] = acc
         return windows
 
+    @_njit
+    def _fold_fmix32(v: np.uint64) -> np.uint32:
+        """A shingle hash folded to 32 bits, then MurmurHash3's fmix32 (uint64
+        arithmetic masked to 32 bits: numba widens uint32 products)."""
+        h = ((v >> np.uint64(32)) ^ v) & _M32
+        h ^= h >> np.uint64(16)
+        h = (h * np.uint64(0x85EBCA6B)) & _M32
+        h ^= h >> np.uint64(13)
+        h = (h * np.uint64(0xC2B2AE35)) & _M32
+        h ^= h >> np.uint64(16)
+        return np.uint32(h)
+
     @_njit_loop
-    def _minhash_into(shingle_hashes: np.ndarray, count: int, a: np.ndarray, b: np.ndarray, row: np.ndarray) -> None:
-        """affine32 MinHash of ``shingle_hashes[:count]`` into ``row`` (duplicates are harmless)."""
-        num_perm = a.size
-        for k in range(num_perm):
+    def _minhash_into(
+        shingle_hashes: np.ndarray, count: int, a: np.ndarray, b: np.ndarray, row: np.ndarray, mixed: np.ndarray
+    ) -> None:
+        """affine32 MinHash of ``shingle_hashes[:count]`` into ``row`` (duplicates are
+        harmless). Eight shingles share each pass over the permutations, so the row is
+        loaded and stored once per eight; ``mixed`` is scratch of ``count + 8``."""
+        for k in range(a.size):
             row[k] = np.uint32(0xFFFFFFFF)
+        if count == 0:
+            return
         for s in range(count):
-            # fold to 32 bits, then fmix32; uint64 arithmetic masked to 32 bits
-            # (numba widens uint32 products, so every step is masked explicitly)
-            v = shingle_hashes[s]
-            h = ((v >> np.uint64(32)) ^ v) & _M32
-            h ^= h >> np.uint64(16)
-            h = (h * np.uint64(0x85EBCA6B)) & _M32
-            h ^= h >> np.uint64(13)
-            h = (h * np.uint64(0xC2B2AE35)) & _M32
-            h ^= h >> np.uint64(16)
-            h32 = np.uint32(h)
-            for k in range(num_perm):
-                row[k] = min(row[k], np.uint32(a[k] * h32 + b[k]))
+            mixed[s] = _fold_fmix32(shingle_hashes[s])
+        for s in range(count, count + 8):
+            mixed[s] = mixed[0]  # pad with a repeat, which cannot change a minimum
+        for s in range(0, count, 8):
+            h0, h1, h2, h3 = mixed[s], mixed[s + 1], mixed[s + 2], mixed[s + 3]
+            h4, h5, h6, h7 = mixed[s + 4], mixed[s + 5], mixed[s + 6], mixed[s + 7]
+            for k in range(a.size):
+                ak = a[k]
+                bk = b[k]
+                low = min(min(np.uint32(ak * h0 + bk), np.uint32(ak * h1 + bk)),
+                          min(np.uint32(ak * h2 + bk), np.uint32(ak * h3 + bk)))
+                high = min(min(np.uint32(ak * h4 + bk), np.uint32(ak * h5 + bk)),
+                           min(np.uint32(ak * h6 + bk), np.uint32(ak * h7 + bk)))
+                row[k] = min(row[k], min(low, high))
 
     @_njit_loop
     def _batch_signatures(
@@ -343,23 +488,23 @@ if AVAILABLE:
         longest = 0
         for d in range(offsets.size - 1):
             longest = max(longest, offsets[d + 1] - offsets[d])
-        hashes = np.empty(longest + 1, dtype=np.uint64)
-        starts = np.empty(longest + 1, dtype=np.int64)
-        grams = np.empty(longest + 1, dtype=np.uint64)
-        scratch = np.empty(longest + 16, dtype=np.uint8)
+        hashes = np.empty(longest + 2, dtype=np.uint64)
+        starts = np.empty(longest + 2, dtype=np.int64)
+        grams = np.empty(longest + 2, dtype=np.uint64)
+        mixed = np.empty(longest + 10, dtype=np.uint32)
+        scratch = _scratch(longest)
         for d in range(offsets.size - 1):
-            count = _tokens(buf, offsets[d], offsets[d + 1], table, secret, hashes, starts, scratch)
+            count = _doc_tokens(buf, offsets[d], offsets[d + 1], table, secret, hashes, starts, scratch)
             windows = _chain(hashes, count, size, grams)
-            _minhash_into(grams, windows, a, b, out[d])
+            _minhash_into(grams, windows, a, b, out[d], mixed)
 
     @_njit_loop
     def _token_hashes(
         buf: np.ndarray, size: int, table: np.ndarray, secret: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
-        hashes = np.empty(size + 1, dtype=np.uint64)
-        starts = np.empty(size + 1, dtype=np.int64)
-        scratch = np.empty(size + 16, dtype=np.uint8)
-        count = _tokens(buf, 0, size, table, secret, hashes, starts, scratch)
+        hashes = np.empty(size + 2, dtype=np.uint64)
+        starts = np.empty(size + 2, dtype=np.int64)
+        count = _doc_tokens(buf, 0, size, table, secret, hashes, starts, _scratch(size))
         return hashes[:count].copy(), starts[:count].copy()
 
 
@@ -377,6 +522,23 @@ def xxh3(data: bytes) -> int:
     return int(xxh3_64(buf, 0, buf.size, _SECRET))
 
 
+def _pack(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Texts as one UTF-8 byte array and the offsets of each text in it."""
+    joined = "".join(texts)
+    offsets = np.zeros(len(texts) + 1, dtype=np.int64)
+    if joined.isascii():  # one character per byte: offsets from the lengths
+        np.cumsum(np.fromiter(map(len, texts), dtype=np.int64, count=len(texts)), out=offsets[1:])
+        return np.frombuffer(joined.encode("ascii"), dtype=np.uint8), offsets
+    encoded = [t.encode("utf-8") for t in texts]
+    np.cumsum(np.fromiter(map(len, encoded), dtype=np.int64, count=len(encoded)), out=offsets[1:])
+    return np.frombuffer(b"".join(encoded), dtype=np.uint8), offsets
+
+
+# Texts packed per call: a few MB, so the buffers are reused rather than mapped
+# afresh (fresh pages cost more than the hashing).
+_CHUNK = 1024
+
+
 def text_signatures(normalized_texts: list[str], size: int, a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """MinHash signatures of normalised texts in one compiled pass.
 
@@ -390,10 +552,9 @@ def text_signatures(normalized_texts: list[str], size: int, a: np.ndarray, b: np
     Returns:
         ``uint32[len(normalized_texts), len(a)]``; a text without words gets all ``0xFFFFFFFF``.
     """
-    encoded = [t.encode("utf-8") for t in normalized_texts]
-    offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
-    np.cumsum([len(e) for e in encoded], out=offsets[1:])
-    buf = np.frombuffer(b"".join(encoded), dtype=np.uint8)
-    out = np.empty((len(encoded), a.size), dtype=np.uint32)
-    _batch_signatures(buf, offsets, size, a, b, word_table(), _SECRET, out)
+    out = np.empty((len(normalized_texts), a.size), dtype=np.uint32)
+    table = word_table()
+    for first in range(0, len(normalized_texts), _CHUNK):
+        buf, offsets = _pack(normalized_texts[first : first + _CHUNK])
+        _batch_signatures(buf, offsets, size, a, b, table, _SECRET, out[first : first + _CHUNK])
     return out

@@ -95,3 +95,27 @@ def test_body_shingles_own_words_use_character_offsets_on_non_ascii_text(monkeyp
     for got, want in zip(compiled, reference):
         assert np.array_equal(got, want)
     assert 0 < compiled.own.size < compiled.shingles.size
+
+
+def test_ascii_word_flags_are_re_word_class():
+    src = np.arange(128, dtype=np.uint8)
+    flags = np.empty(128, dtype=np.uint8)
+    _kernels._word_flags_into(src, flags)
+    assert flags.astype(bool).tolist() == [bool(re.fullmatch(r"\w", chr(c))) for c in range(128)]
+
+
+@pytest.mark.parametrize("length", [*range(1, 40), 64, 129, 241, 300])
+def test_tokens_of_every_length_hash_as_xxhash_on_both_paths(length):
+    rng = np.random.default_rng(length)
+    word = "".join(rng.choice(list("abcdefghijklmnopqrstuvwxyzABCXYZ0123456789_"), length))
+    for text in (f"{word} {word[:3]}. {word}", f"é {word} {word[:3]}. {word}"):  # ASCII, then UTF-8 walk
+        want = hash_tokens(tokenize(text.lower()))
+        assert np.array_equal(_kernels.token_hashes(text)[0], want), text
+
+
+def test_signatures_do_not_depend_on_batch_neighbours_or_chunking(monkeypatch):
+    texts = [f"{t} number {i}" for i, t in enumerate(TEXTS * 3)]
+    a, b = permutations(16, 3)
+    alone = np.vstack([_kernels.text_signatures([normalize(t)], 5, a, b) for t in texts])
+    monkeypatch.setattr(_kernels, "_CHUNK", 4)  # ASCII-only and mixed chunks, several per call
+    assert np.array_equal(_kernels.text_signatures([normalize(t) for t in texts], 5, a, b), alone)
