@@ -499,6 +499,45 @@ if AVAILABLE:
             _minhash_into(grams, windows, a, b, out[d], mixed)
 
     @_njit_loop
+    def _batch_minhash(
+        flat: np.ndarray, offsets: np.ndarray, a: np.ndarray, b: np.ndarray, out: np.ndarray
+    ) -> None:
+        longest = 0
+        for d in range(offsets.size - 1):
+            longest = max(longest, offsets[d + 1] - offsets[d])
+        mixed = np.empty(longest + 8, dtype=np.uint32)
+        for d in range(offsets.size - 1):
+            _minhash_into(flat[offsets[d] :], offsets[d + 1] - offsets[d], a, b, out[d], mixed)
+
+    @_njit
+    def _count_shared(x: np.ndarray, x_start: int, x_end: int, y: np.ndarray, y_start: int, y_end: int) -> int:
+        """Values shared by sorted unique ``x[x_start:x_end]`` and ``y[y_start:y_end]``
+        (a merge whose steps are comparisons, not branches)."""
+        i, j, shared = x_start, y_start, 0
+        while i < x_end and j < y_end:
+            u = x[i]
+            v = y[j]
+            shared += u == v
+            i += u <= v
+            j += v <= u
+        return shared
+
+    @_njit_loop
+    def _pair_overlaps(
+        pairs: np.ndarray, flat: np.ndarray, offsets: np.ndarray, own: np.ndarray, own_offsets: np.ndarray,
+        figures: np.ndarray, figure_offsets: np.ndarray, out: np.ndarray,
+    ) -> None:
+        for k in range(pairs.shape[0]):
+            a = pairs[k, 0]
+            b = pairs[k, 1]
+            out[k, 0] = _count_shared(flat, offsets[a], offsets[a + 1], flat, offsets[b], offsets[b + 1])
+            out[k, 1] = _count_shared(own, own_offsets[a], own_offsets[a + 1], flat, offsets[b], offsets[b + 1])
+            out[k, 2] = _count_shared(own, own_offsets[b], own_offsets[b + 1], flat, offsets[a], offsets[a + 1])
+            out[k, 3] = _count_shared(
+                figures, figure_offsets[a], figure_offsets[a + 1], figures, figure_offsets[b], figure_offsets[b + 1]
+            )
+
+    @_njit_loop
     def _token_hashes(
         buf: np.ndarray, size: int, table: np.ndarray, secret: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -520,6 +559,31 @@ def xxh3(data: bytes) -> int:
     """XXH3-64 (seed 0) of ``data`` through the compiled kernel (for tests)."""
     buf = np.frombuffer(data, dtype=np.uint8)
     return int(xxh3_64(buf, 0, buf.size, _SECRET))
+
+
+def shingle_signatures(shingle_sets: list[np.ndarray], a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """MinHash signatures of shingle-hash arrays (``uint32[len(shingle_sets), len(a)]``),
+    as :func:`dedup.minhash.signature` row by row."""
+    out = np.empty((len(shingle_sets), a.size), dtype=np.uint32)
+    for first in range(0, len(shingle_sets), _CHUNK):
+        chunk = shingle_sets[first : first + _CHUNK]
+        offsets = np.zeros(len(chunk) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk)), out=offsets[1:])
+        flat = np.concatenate(chunk).astype(np.uint64, copy=False) if chunk else np.empty(0, np.uint64)
+        _batch_minhash(flat, offsets, a, b, out[first : first + _CHUNK])
+    return out
+
+
+def pair_overlaps(
+    pairs: np.ndarray, shingles: tuple[np.ndarray, np.ndarray], own: tuple[np.ndarray, np.ndarray],
+    figures: tuple[np.ndarray, np.ndarray],
+) -> np.ndarray:
+    """``int64[m, 4]`` per pair ``(a, b)``: shingles shared; ``a``'s own-words shingles in
+    ``b``; ``b``'s in ``a``; figures shared. Each set is ``(flat, offsets)``: sorted unique
+    uint64 rows packed end to end."""
+    out = np.empty((pairs.shape[0], 4), dtype=np.int64)
+    _pair_overlaps(np.ascontiguousarray(pairs, dtype=np.int64), *shingles, *own, *figures, out)
+    return out
 
 
 def _pack(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -21,6 +21,7 @@ from typing import Any
 
 import numpy as np
 
+from dedup import _kernels
 from dedup._hashing import U32, fmix32, fold32
 
 EMPTY_VALUE = np.uint32(0xFFFFFFFF)
@@ -43,8 +44,11 @@ def signature(shingle_hashes: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.nd
 
 
 def signatures(shingle_sets: Sequence[np.ndarray], num_perm: int, seed: int) -> np.ndarray:
-    """Signatures of a batch: ``uint32[len(shingle_sets), num_perm]``, one row per set."""
+    """Signatures of a batch: ``uint32[len(shingle_sets), num_perm]``, one row per set
+    (in the compiled kernel when numba is present; the same bits either way)."""
     a, b = permutations(num_perm, seed)
+    if _kernels.AVAILABLE:
+        return _kernels.shingle_signatures(list(shingle_sets), a, b)
     out = np.empty((len(shingle_sets), num_perm), dtype=U32)
     for row, hashes in enumerate(shingle_sets):
         out[row] = signature(hashes, a, b)

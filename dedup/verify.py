@@ -37,10 +37,13 @@ Example:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import math
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
+
+from dedup import _kernels
 
 RELATIONS = ("none", "excerpt", "near", "exact")
 EMPTY = np.empty(0, dtype=np.uint64)
@@ -230,16 +233,79 @@ class Edges:
         return self.pairs[self.relation != NONE]
 
 
-def verify_pairs(pairs: np.ndarray, score_pair: Callable[[int, int], Score], rule: tuple[float, int, int, int, float]) -> Edges:
-    """Score every candidate pair with ``score_pair(i, j)`` and decide its relation.
+def verify_pairs(pairs: np.ndarray, scores: Iterable[Score], rule: tuple[float, int, int, int, float]) -> Edges:
+    """Decide the relation of every candidate pair from its score.
 
-    ``rule`` is the arguments of :meth:`Score.relation_code`.
+    Args:
+        pairs: ``int64[m, 2]`` row pairs.
+        scores: The score of each pair, in order (see :meth:`PackedSets.scores`).
+        rule: The arguments of :meth:`Score.relation_code`.
     """
     m = pairs.shape[0]
     intersection = np.zeros(m, dtype=np.int64)
     relation = np.zeros(m, dtype=np.int8)
-    for k in range(m):
-        s = score_pair(int(pairs[k, 0]), int(pairs[k, 1]))
+    for k, s in enumerate(scores):
         intersection[k] = s.intersection
         relation[k] = s.relation_code(*rule)
     return Edges(pairs, intersection, relation)
+
+
+class PackedSets:
+    """One sorted unique uint64 array per row, packed end to end (``flat`` and
+    ``offsets``): a batch's shingle, own-words or figure sets in two arrays.
+
+    Example:
+        >>> packed = PackedSets([np.array([1, 5], dtype=np.uint64), EMPTY])
+        >>> packed[0].tolist(), packed[1].size, len(packed)
+        ([1, 5], 0, 2)
+    """
+
+    def __init__(self, sets: Sequence[np.ndarray]) -> None:
+        self.offsets = np.zeros(len(sets) + 1, dtype=np.int64)
+        np.cumsum(np.fromiter(map(len, sets), dtype=np.int64, count=len(sets)), out=self.offsets[1:])
+        self.flat = np.concatenate([*sets, EMPTY]).astype(np.uint64, copy=False)
+
+    def __len__(self) -> int:
+        return self.offsets.size - 1
+
+    def __getitem__(self, row: int) -> np.ndarray:
+        return self.flat[self.offsets[row] : self.offsets[row + 1]]
+
+    @property
+    def sizes(self) -> np.ndarray:
+        return np.diff(self.offsets)
+
+
+def pair_scores(
+    pairs: np.ndarray, shingles: PackedSets, own: PackedSets, figures: PackedSets, hours_apart: np.ndarray
+) -> list[Score]:
+    """The :class:`Score` of every pair ``(a, b)``: overlaps counted in one compiled pass
+    over the sorted arrays (numpy, pair by pair, without numba); ``hours_apart`` is
+    per pair, NaN when either side is undated."""
+    if _kernels.AVAILABLE:
+        counts = _kernels.pair_overlaps(
+            pairs, (shingles.flat, shingles.offsets), (own.flat, own.offsets), (figures.flat, figures.offsets)
+        )
+    else:
+        counts = np.array(
+            [
+                (
+                    count_shared(shingles[a], shingles[b]), count_shared(own[a], shingles[b]),
+                    count_shared(own[b], shingles[a]), count_shared(figures[a], figures[b]),
+                )
+                for a, b in pairs.tolist()
+            ],
+            dtype=np.int64,
+        ).reshape(-1, 4)
+    sizes, own_sizes, figure_sizes = shingles.sizes, own.sizes, figures.sizes
+    scores = []
+    for (a, b), (shared, own_a_in_b, own_b_in_a, figures_shared), hours in zip(
+        pairs.tolist(), counts.tolist(), hours_apart.tolist()
+    ):
+        scores.append(
+            Score(
+                shared, int(sizes[a]), int(sizes[b]), int(own_sizes[a]), int(own_sizes[b]), own_a_in_b, own_b_in_a,
+                int(figure_sizes[a]), int(figure_sizes[b]), figures_shared, None if math.isnan(hours) else hours,
+            )
+        )
+    return scores

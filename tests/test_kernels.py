@@ -119,3 +119,12 @@ def test_signatures_do_not_depend_on_batch_neighbours_or_chunking(monkeypatch):
     alone = np.vstack([_kernels.text_signatures([normalize(t)], 5, a, b) for t in texts])
     monkeypatch.setattr(_kernels, "_CHUNK", 4)  # ASCII-only and mixed chunks, several per call
     assert np.array_equal(_kernels.text_signatures([normalize(t) for t in texts], 5, a, b), alone)
+
+
+def test_shingle_set_signatures_equal_the_numpy_path(monkeypatch):
+    rng = np.random.default_rng(5)
+    sets = [np.unique(rng.integers(0, 2**63, n, dtype=np.uint64)) for n in (0, 1, 7, 8, 9, 500)]
+    compiled = signatures(sets, 64, 11)
+    monkeypatch.setattr(_kernels, "AVAILABLE", False)
+    assert np.array_equal(signatures(sets, 64, 11), compiled)
+    assert (compiled[0] == 0xFFFFFFFF).all()

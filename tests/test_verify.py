@@ -156,14 +156,14 @@ def test_verify_pairs_scores_every_pair():
     sets = [arr(range(0, 20)), arr(range(0, 20)), arr(range(5, 25)), arr(range(100, 130))]
     own = [arr([])] * 4
     pairs = np.array([[0, 1], [0, 2], [0, 3], [2, 3]], dtype=np.int64)
-    edges = verify_pairs(pairs, lambda i, j: score(sets[i], sets[j], own[i], own[j]), (0.5, 10, 10, 3, 0.0))
+    edges = verify_pairs(pairs, [score(sets[i], sets[j], own[i], own[j]) for i, j in pairs.tolist()], (0.5, 10, 10, 3, 0.0))
     assert edges.intersection.tolist() == [20, 15, 0, 0]
     assert [RELATIONS[c] for c in edges.relation] == ["exact", "near", "none", "none"]
     assert edges.copies().tolist() == [[0, 1], [0, 2]]
 
 
 def test_verify_pairs_empty():
-    edges = verify_pairs(np.empty((0, 2), dtype=np.int64), lambda i, j: score(arr([]), arr([])), (0.5, 10, 10, 3, 0.0))
+    edges = verify_pairs(np.empty((0, 2), dtype=np.int64), [], (0.5, 10, 10, 3, 0.0))
     assert edges.copies().shape == (0, 2)
 
 
@@ -277,3 +277,23 @@ def test_undated_articles_are_untouched_by_the_date_rule():
     later = score(arr(range(20)), arr(range(2, 22)), figures_a=arr([1, 2]), figures_b=arr([1, 3]), hours_apart=49.0)
     assert later.relation(0.5, 10, 10, 3, 48.0) == "none"
     assert later.relation(0.5, 10, 10, 3, 0.0) == "near"
+
+
+def test_pair_scores_equal_score_pair_by_pair_with_and_without_numba(monkeypatch):
+    from dedup import _kernels
+    from dedup.verify import PackedSets, pair_scores
+
+    rng = np.random.default_rng(3)
+    sets = [np.unique(rng.integers(0, 60, n).astype(np.uint64)) for n in (0, 1, 5, 30, 40, 55)]
+    own = [s[: s.size // 2] for s in sets]
+    figures = [np.unique(rng.integers(0, 5, 3).astype(np.uint64)) for _ in sets]
+    pairs = np.array([(i, j) for i in range(len(sets)) for j in range(i + 1, len(sets))], dtype=np.int64)
+    hours = np.where(pairs[:, 0] % 2 == 0, np.nan, 3.0)
+    want = [
+        score(sets[i], sets[j], own[i], own[j], figures[i], figures[j], None if i % 2 == 0 else 3.0)
+        for i, j in pairs.tolist()
+    ]
+    packed = (PackedSets(sets), PackedSets(own), PackedSets(figures))
+    assert pair_scores(pairs, *packed, hours) == want
+    monkeypatch.setattr(_kernels, "AVAILABLE", False)
+    assert pair_scores(pairs, *packed, hours) == want
