@@ -538,6 +538,57 @@ if AVAILABLE:
             )
 
     @_njit_loop
+    def _band_keys(signatures: np.ndarray, first_band: int, rows: int, out: np.ndarray) -> None:
+        """Keys of bands ``first_band ..`` (``out.shape[0]`` of them) of every row into
+        ``out[band, row]``, as :func:`dedup.lsh.band_key`; rows in blocks, so each block
+        of the matrix is read from cache for all the bands."""
+        n = signatures.shape[0]
+        for first_row in range(0, n, 256):
+            last_row = min(n, first_row + 256)
+            for j in range(out.shape[0]):
+                band = first_band + j
+                column = band * rows
+                for r in range(first_row, last_row):
+                    acc = _fmix64(np.uint64(signatures[r, column]) + np.uint64(band))
+                    for c in range(1, rows):
+                        acc = _fmix64(acc * _CHAIN + np.uint64(signatures[r, column + c]))
+                    out[j, r] = acc
+
+    @_njit_loop
+    def _pack_keys(keys: np.ndarray, ranks: np.ndarray, rank_bits: int, out: np.ndarray) -> None:
+        shift = np.uint64(rank_bits)
+        for r in range(keys.size):
+            out[r] = ((keys[r] >> shift) << shift) | ranks[r]
+
+    @_njit_loop
+    def _scan_runs(
+        packed: np.ndarray, rank_bits: int, max_bucket: int, member_rank: np.ndarray, member_run: np.ndarray
+    ) -> tuple[int, int, int]:
+        """Runs of equal high bits in sorted ``packed``: the rank and run number of each
+        row in a run of two or more; returns (rows in runs, largest run, runs over
+        ``max_bucket``)."""
+        shift = np.uint64(rank_bits)
+        mask = (np.uint64(1) << shift) - np.uint64(1)
+        n = packed.size
+        count, runs, largest, oversized = 0, 0, 1, 0
+        i = 0
+        while i < n:
+            high = packed[i] >> shift
+            j = i + 1
+            while j < n and (packed[j] >> shift) == high:
+                j += 1
+            if j - i > 1:
+                largest = max(largest, j - i)
+                oversized += (j - i) > max_bucket
+                for k in range(i, j):
+                    member_rank[count] = np.int64(packed[k] & mask)
+                    member_run[count] = runs
+                    count += 1
+                runs += 1
+            i = j
+        return count, largest, oversized
+
+    @_njit_loop
     def _token_hashes(
         buf: np.ndarray, size: int, table: np.ndarray, secret: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -584,6 +635,29 @@ def pair_overlaps(
     out = np.empty((pairs.shape[0], 4), dtype=np.int64)
     _pair_overlaps(np.ascontiguousarray(pairs, dtype=np.int64), *shingles, *own, *figures, out)
     return out
+
+
+def band_keys(signatures: np.ndarray, first_band: int, count: int, rows: int) -> np.ndarray:
+    """``uint64[count, n]``: the keys of ``count`` bands from ``first_band``, band by band
+    (see :func:`dedup.lsh.band_key`)."""
+    out = np.empty((count, signatures.shape[0]), dtype=np.uint64)
+    _band_keys(np.ascontiguousarray(signatures), first_band, rows, out)
+    return out
+
+
+def band_runs(
+    keys: np.ndarray, ranks: np.ndarray, rank_bits: int, max_bucket: int
+) -> tuple[np.ndarray, np.ndarray, int, int]:
+    """Rows that share a key's high bits, in (key, rank) order: see
+    :func:`dedup.lsh.candidate_pairs`. Returns each such row's rank and run number,
+    the largest run and the count of runs over ``max_bucket``."""
+    packed = np.empty(keys.size, dtype=np.uint64)
+    _pack_keys(keys, ranks, rank_bits, packed)
+    packed.sort()  # numpy's sort (vectorised, and it releases the GIL)
+    member_rank = np.empty(keys.size, dtype=np.int64)
+    member_run = np.empty(keys.size, dtype=np.int64)
+    count, largest, oversized = _scan_runs(packed, rank_bits, max_bucket, member_rank, member_run)
+    return member_rank[:count], member_run[:count], largest, oversized
 
 
 def _pack(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

@@ -20,6 +20,7 @@ Example:
 from __future__ import annotations
 
 import math
+import os
 import time
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -90,6 +91,11 @@ class Batch:
         """:meth:`score` of every row pair, counted in one compiled pass."""
         hours = np.abs(self.published_hours[pairs[:, 0]] - self.published_hours[pairs[:, 1]])
         return pair_scores(pairs, self.shingle_sets, self.own_sets, self.figure_sets, hours)
+
+
+def _lsh_workers(rows: int) -> int:
+    """Threads for LSH: two cores pay from about 50,000 rows (the result is the same)."""
+    return min(2, os.cpu_count() or 1) if rows >= 50_000 else 1
 
 
 def cluster_id_for(canonical_id: str) -> str:
@@ -185,14 +191,15 @@ class Deduplicator:
 
         t = time.perf_counter()
         bands, rows = cfg.lsh_params()
-        candidates = candidate_pairs(matrix, bands, rows, cfg.lsh.max_bucket, order=batch.id_rank)
+        workers = _lsh_workers(matrix.shape[0])
+        candidates = candidate_pairs(matrix, bands, rows, cfg.lsh.max_bucket, order=batch.id_rank, workers=workers)
         found = [candidates.pairs]
         oversized, largest = candidates.oversized_buckets, candidates.largest_bucket
         if cfg.lsh.lede_shingles:
             lede_matrix = signatures([p.lede for p in batch.prepared], cfg.lsh.lede_perm, cfg.minhash.seed)
             lede = candidate_pairs(
                 lede_matrix, cfg.lsh.lede_perm // cfg.lsh.lede_rows, cfg.lsh.lede_rows, cfg.lsh.max_bucket,
-                order=batch.id_rank,
+                order=batch.id_rank, workers=workers,
             )
             found.append(lede.pairs)
             oversized += lede.oversized_buckets

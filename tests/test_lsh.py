@@ -246,3 +246,29 @@ def test_user_bands_rows_mismatch_raises():
 def test_bands_without_rows_raises():
     with pytest.raises(ConfigError, match="lsh.bands and lsh.rows go together"):
         DedupConfig().with_options(bands=16)
+
+
+def test_threads_and_numpy_fallback_give_the_same_candidates(monkeypatch):
+    from dedup import _kernels, lsh
+
+    rng = np.random.default_rng(8)
+    sig = rng.integers(0, 3, size=(300, 32), dtype=np.uint32)  # many shared bands
+    order = rng.permutation(300)
+    one = candidate_pairs(sig, 16, 2, max_bucket=20, order=order)
+    monkeypatch.setattr(lsh, "_BANDS_PER_PASS", 3)  # several passes, one band group per thread
+    two = candidate_pairs(sig, 16, 2, max_bucket=20, order=order, workers=2)
+    monkeypatch.setattr(_kernels, "AVAILABLE", False)
+    plain = candidate_pairs(sig, 16, 2, max_bucket=20, order=order)
+    for other in (two, plain):
+        assert np.array_equal(one.pairs, other.pairs)
+        assert (one.oversized_buckets, one.largest_bucket) == (other.oversized_buckets, other.largest_bucket)
+    assert one.oversized_buckets > 0
+
+
+def test_keys_equal_in_their_high_bits_only_are_not_paired(monkeypatch):
+    from dedup import lsh
+
+    keys = np.array([[0x1000_0000_0000_0001], [0x1000_0000_0000_0002], [0x1000_0000_0000_0001]], dtype=np.uint64)
+    monkeypatch.setattr(lsh, "band_keys", lambda sig, count, rows, first_band=0: keys)
+    result = candidate_pairs(np.zeros((3, 1), dtype=np.uint32), bands=1, rows=1)
+    assert as_set(result.pairs) == {(0, 2)}
