@@ -19,6 +19,7 @@ from dedup.config import DedupConfig
 from dedup.errors import DedupError, InputError
 from dedup.evaluate import format_scores, load_ignore, load_labels, predicted_labels, score_clusters
 from dedup.io.readers import read_articles
+from dedup.progress import counting
 from dedup.models import Result
 from dedup.pipeline import Deduplicator
 from dedup.report import render_json, render_text
@@ -67,6 +68,10 @@ def build_parser() -> argparse.ArgumentParser:
         help="share of the shorter article that must appear in the other for a copy (default 0.5)",
     )
     report.add_argument("--config", metavar="FILE.toml", default=None, help="read settings from a TOML file")
+    report.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, default=None,
+        help="progress on stderr (default: when stderr is a terminal)",
+    )
     evaluate = commands.add_parser(
         "eval",
         help="score a result against labels",
@@ -98,12 +103,14 @@ def _config(args: argparse.Namespace) -> DedupConfig:
 
 
 def _run_report(args: argparse.Namespace) -> str:
-    result = _deduplicate(args.paths, _config(args))
+    show = sys.stderr.isatty() if args.progress is None else args.progress
+    result = _deduplicate(args.paths, _config(args), progress=show)
     return render_json(result) if args.format == "json" else render_text(result)
 
 
-def _deduplicate(paths: Sequence[str], config: DedupConfig) -> Result:
-    result = Deduplicator(config).run(read_articles(paths))
+def _deduplicate(paths: Sequence[str], config: DedupConfig, progress: bool = False) -> Result:
+    articles = read_articles(paths)
+    result = Deduplicator(config).run(counting(articles, sys.stderr) if progress else articles)
     if result.rejected and len(result.rejected) == result.stats["articles"]:
         first = result.rejected[0]
         raise InputError(

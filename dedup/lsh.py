@@ -60,7 +60,7 @@ def band_keys(signatures: np.ndarray, bands: int, rows: int, first_band: int = 0
 
 
 # Bands keyed per pass over the signature matrix: fewer passes, bounded memory.
-_BANDS_PER_PASS = 8
+_BANDS_PER_PASS = 4
 
 
 def _runs(keys: np.ndarray, ranks: np.ndarray, rank_bits: int, max_bucket: int) -> tuple[np.ndarray, np.ndarray, int, int]:

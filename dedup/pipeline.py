@@ -19,11 +19,13 @@ Example:
 
 from __future__ import annotations
 
+import itertools
 import math
 import os
 import time
-from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections import Counter, deque
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -93,6 +95,16 @@ class Batch:
         return pair_scores(pairs, self.shingle_sets, self.own_sets, self.figure_sets, hours)
 
 
+# Articles per task for the worker processes.
+_PREPARE_CHUNK = 2000
+
+
+def _prepare_chunk(config: DedupConfig, articles: list[Article]) -> list[Prepared | Rejection]:
+    """:meth:`Deduplicator.prepare` of a chunk (runs in a worker process)."""
+    dedup = Deduplicator(config)
+    return [dedup.prepare(a) for a in articles]
+
+
 def _lsh_workers(rows: int) -> int:
     """Threads for LSH: two cores pay from about 50,000 rows (the result is the same)."""
     return min(2, os.cpu_count() or 1) if rows >= 50_000 else 1
@@ -154,24 +166,34 @@ class Deduplicator:
         batch = self.prepare_batch(articles)
         return self.finish(batch, self.find_candidates(batch))
 
-    def prepare_batch(self, articles: Iterable[Article | Rejection]) -> Batch:
-        """Stage 1: read through the articles, reject the unusable ones, clean and shingle the rest."""
+    def prepare_batch(self, articles: Iterable[Article | Rejection], workers: int | None = None) -> Batch:
+        """Stage 1: read through the articles, reject the unusable ones, clean and shingle the rest.
+
+        Args:
+            articles: Articles and reader rejections.
+            workers: Processes that prepare articles; None picks two cores for inputs
+                of more than one chunk. The result is the same for any number.
+        """
         started = time.perf_counter()
         rejected: list[Rejection] = []
         prepared: list[Prepared] = []
         first_seen: dict[str, str] = {}
-        for item in articles:
-            if isinstance(item, Rejection):
-                rejected.append(item)
-                continue
-            if item.id in first_seen:
-                where = first_seen[item.id] or "an earlier record"
-                rejected.append(
-                    Rejection(item.id, f"duplicate id: already used by {where}; ids must be unique", item.origin)
-                )
-                continue
-            first_seen[item.id] = item.origin or ""
-            outcome = self.prepare(item)
+
+        def usable() -> Iterator[Article]:
+            for item in articles:
+                if isinstance(item, Rejection):
+                    rejected.append(item)
+                    continue
+                if item.id in first_seen:
+                    where = first_seen[item.id] or "an earlier record"
+                    rejected.append(
+                        Rejection(item.id, f"duplicate id: already used by {where}; ids must be unique", item.origin)
+                    )
+                    continue
+                first_seen[item.id] = item.origin or ""
+                yield item
+
+        for outcome in self._prepare_all(usable(), workers):
             if isinstance(outcome, Rejection):
                 rejected.append(outcome)
             else:
@@ -181,6 +203,24 @@ class Deduplicator:
         batch.counters["articles_in"] = len(prepared) + len(rejected)
         batch.counters["shingles"] = int(sum(p.shingles.size for p in prepared))
         return batch
+
+    def _prepare_all(self, articles: Iterator[Article], workers: int | None) -> Iterator[Prepared | Rejection]:
+        """:meth:`prepare` of every article, in input order; chunks go to worker
+        processes when there is more than one chunk and more than one worker."""
+        first = list(itertools.islice(articles, _PREPARE_CHUNK))
+        workers = (min(2, os.cpu_count() or 1) if workers is None else workers)
+        if workers <= 1 or len(first) < _PREPARE_CHUNK:
+            yield from (self.prepare(a) for a in itertools.chain(first, articles))
+            return
+        chunks = itertools.chain([first], iter(lambda: list(itertools.islice(articles, _PREPARE_CHUNK)), []))
+        with ProcessPoolExecutor(workers) as pool:
+            in_flight: deque[Future[list[Prepared | Rejection]]] = deque()
+            for chunk in chunks:
+                in_flight.append(pool.submit(_prepare_chunk, self.config, chunk))
+                if len(in_flight) > 2 * workers:  # bounded: a few chunks read ahead
+                    yield from in_flight.popleft().result()
+            while in_flight:
+                yield from in_flight.popleft().result()
 
     def find_candidates(self, batch: Batch) -> np.ndarray:
         """Stages 2-3: MinHash signatures and LSH; returns candidate row pairs ``int64[m, 2]``."""

@@ -265,3 +265,12 @@ def test_binary_file_beside_good_articles_is_listed_as_rejected(tmp_path):
     data = json.loads(proc.stdout)
     assert data["stats"] == {"articles": 2, "clusters": 0, "duplicates": 0, "rejected": 1, "singletons": 1}
     assert data["rejected"][0]["id"] == "bin.txt" and "binary" in data["rejected"][0]["reason"]
+
+
+def test_progress_goes_to_stderr_and_leaves_stdout_alone(seeds_json):
+    proc = run("report", "seeds/", "--format", "json", "--progress")
+    assert proc.returncode == 0, err(proc)
+    assert proc.stdout == seeds_json
+    assert f"{len(SEED_IDS)} articles read and prepared" in err(proc)
+    quiet = run("report", "seeds/", "--format", "json", "--no-progress")
+    assert "articles read" not in err(quiet)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import random
 
+import numpy as np
 import pytest
 from conftest import SEED_IDS, SEEDS, ProseMaker
 from hypothesis import HealthCheck, given, settings
@@ -360,3 +361,20 @@ def test_identical_texts_always_cluster_together(families):
         cluster = result.cluster_of(f"a{k:02d}")
         assert cluster is not None
         assert cluster is result.cluster_of(f"b{k:02d}")
+
+
+def test_worker_processes_give_the_same_result(monkeypatch):
+    from dedup import pipeline
+
+    rng = np.random.default_rng(2)
+    words = np.array([f"w{i}" for i in range(400)])
+    texts = [" ".join(rng.choice(words, 120)) + "." for _ in range(240)]
+    texts += [t + " An added closing line for the copy." for t in texts[:30]]  # planted copies
+    articles = [Article(f"id{i:04d}", t) for i, t in enumerate(texts)]
+    articles += [Article("id0001", "a second record with a used id"), Article("blank", "   ")]
+    monkeypatch.setattr(pipeline, "_PREPARE_CHUNK", 50)  # several chunks in flight
+    engine = dedup.Deduplicator()
+    one = engine.finish(batch := engine.prepare_batch(articles, workers=1), engine.find_candidates(batch))
+    two = engine.finish(batch := engine.prepare_batch(articles, workers=2), engine.find_candidates(batch))
+    assert len(one.clusters) >= 30
+    assert (one.clusters, one.singletons, one.rejected) == (two.clusters, two.singletons, two.rejected)
