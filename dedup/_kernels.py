@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import sys
+from typing import Any
 
 import numpy as np
 
@@ -91,14 +92,14 @@ if AVAILABLE:
     _FLIP_9TO16_HI = _secret_word(40) ^ _secret_word(48)
     _EMPTY_HASH_KEY = _secret_word(56) ^ _secret_word(64)
 
-    def _unaligned_load(bits: int):  # noqa: ANN202 - builds a numba intrinsic
+    def _unaligned_load(bits: int) -> Any:  # builds a numba intrinsic
         """An intrinsic ``(uint8 array, index) -> uint64``: the ``bits``-wide little-endian
         word at ``array[index]``, read with one unaligned load (numba's indexing would
         read byte by byte, with a negative-index check on each)."""
 
         @intrinsic
-        def load(typingctx, array, index):  # noqa: ANN001, ANN202, ARG001
-            def codegen(context, builder, signature, args):  # noqa: ANN001, ANN202, ARG001
+        def load(typingctx: Any, array: Any, index: Any) -> Any:  # noqa: ARG001
+            def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:  # noqa: ARG001
                 data = context.make_array(signature.args[0])(context, builder, args[0]).data
                 pointer = builder.bitcast(builder.gep(data, [args[1]]), ir.IntType(bits).as_pointer())
                 value = builder.load(pointer, align=1)
@@ -108,14 +109,14 @@ if AVAILABLE:
 
         return load
 
-    _load64 = _unaligned_load(64)
-    _load32 = _unaligned_load(32)
+    _load64: Any = _unaligned_load(64)
+    _load32: Any = _unaligned_load(32)
 
     @intrinsic
-    def _mul128_fold64(typingctx, a, b):  # noqa: ANN001, ANN202, ARG001
+    def _mul128_fold64_intrinsic(typingctx: Any, a: Any, b: Any) -> Any:  # noqa: ARG001
         """XXH3's mul128_fold64: the 128-bit product of two uint64, low half xor high half."""
 
-        def codegen(context, builder, signature, args):  # noqa: ANN001, ANN202, ARG001
+        def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:  # noqa: ARG001
             wide = ir.IntType(128)
             product = builder.mul(builder.zext(args[0], wide), builder.zext(args[1], wide))
             low = builder.trunc(product, ir.IntType(64))
@@ -123,6 +124,8 @@ if AVAILABLE:
             return builder.xor(low, high)
 
         return types.uint64(types.uint64, types.uint64), codegen
+
+    _mul128_fold64: Any = _mul128_fold64_intrinsic
 
     @_njit
     def _rotl64(x: np.uint64, r: int) -> np.uint64:
@@ -339,7 +342,7 @@ if AVAILABLE:
         seen = np.uint8(0)
         for i in range(src.size):
             seen |= src[i]
-        return seen < 0x80
+        return bool(seen < 0x80)
 
     @_njit_loop
     def _lower_into(src: np.ndarray, dst: np.ndarray) -> None:
