@@ -105,9 +105,14 @@ def _prepare_chunk(config: DedupConfig, articles: list[Article]) -> list[Prepare
     return [dedup.prepare(a) for a in articles]
 
 
+def _cores() -> int:
+    """Cores to use for large inputs: two at most (the results never depend on it)."""
+    return min(2, os.cpu_count() or 1)
+
+
 def _lsh_workers(rows: int) -> int:
     """Threads for LSH: two cores pay from about 50,000 rows (the result is the same)."""
-    return min(2, os.cpu_count() or 1) if rows >= 50_000 else 1
+    return _cores() if rows >= 50_000 else 1
 
 
 def cluster_id_for(canonical_id: str) -> str:
@@ -208,7 +213,7 @@ class Deduplicator:
         """:meth:`prepare` of every article, in input order; chunks go to worker
         processes when there is more than one chunk and more than one worker."""
         first = list(itertools.islice(articles, _PREPARE_CHUNK))
-        workers = (min(2, os.cpu_count() or 1) if workers is None else workers)
+        workers = _cores() if workers is None else workers
         if workers <= 1 or len(first) < _PREPARE_CHUNK:
             yield from (self.prepare(a) for a in itertools.chain(first, articles))
             return
