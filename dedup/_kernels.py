@@ -609,6 +609,13 @@ def token_hashes(normalized: str) -> tuple[np.ndarray, np.ndarray]:
     return _token_hashes(buf, len(encoded), word_table(), _SECRET)
 
 
+def chain_ngrams(token_hashes: np.ndarray, size: int) -> np.ndarray:
+    """N-gram hashes of token hashes, as :func:`dedup.shingle.chain_ngrams`."""
+    hashes = np.ascontiguousarray(token_hashes, dtype=np.uint64)
+    out = np.empty(max(hashes.size - min(size, hashes.size) + 1, 0), dtype=np.uint64)
+    return out[: _chain(hashes, hashes.size, size, out)]
+
+
 def xxh3(data: bytes) -> int:
     """XXH3-64 (seed 0) of ``data`` through the compiled kernel (for tests)."""
     buf = np.frombuffer(data, dtype=np.uint8)

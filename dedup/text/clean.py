@@ -41,7 +41,8 @@ from dedup.models import Removed
 from dedup.text.normalize import fold
 
 WORD = re.compile(r"\w+")
-_SENTENCE_END = re.compile(r"[.!?…][\"'”’)\]]*$")
+_SENTENCE_ENDERS = frozenset(".!?…")
+_CLOSERS = "\"'”’)]"
 _PIPES = re.compile(r"\s\|\s")
 
 # Words that make up share bars, menus and account widgets. A short line made
@@ -176,6 +177,55 @@ _ABBREVIATIONS = frozenset(
     """.split()  # noqa: SIM905
 )
 _BOUNDARY = re.compile(r"([.!?…]+[\"'”’)\]]*)\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+# ASCII bytes that are not word characters (``\w`` is [A-Za-z0-9_] on ASCII) -> space.
+_ASCII_NON_WORD_TO_SPACE = bytes(
+    c if chr(c).isalnum() or c == ord("_") else ord(" ") for c in range(128)
+) + b" " * 128
+
+# Page-wide prefilters. Most pages contain none of the junk patterns, and a regular
+# expression costs about 0.1-0.7 ms per 3 KB page, so each pattern is first ruled out
+# with plain substring tests: every match of the pattern contains all the strings of
+# at least one of the tuples below (lower-case for patterns that ignore case). The
+# pattern is tried on blocks or sentences only when the page passes its test.
+_LITERALS: dict[str, tuple[tuple[str, ...], ...]] = {
+    "copyright": (
+        ("©",), ("(c)",), ("copyright",), ("rights reserved",), ("may not be",), ("rewritten",),
+        ("personal",), ("presentation-ready",),
+    ),
+    "cookie": (("cookie",), ("by continuing to",)),
+    "subscription": (
+        ("subscri",), ("newsletter",), ("journalism",), ("already registered",), ("already have an account",),
+        ("register ",), ("in to c",), ("keep reading",), ("continue reading",), ("notifications",),
+        ("never miss",), ("javascript",), ("disable your ad",), ("sent straight to you",), ("daily edition email",),
+    ),
+    "disclaimer": (("not been edited by",), ("syndicated feed",), ("the views expressed",)),
+    "credit": (("credit",), ("photo",), ("image",), ("screenshot",), ("illustrati",), ("(", "/")),
+    "contact": (("mail", ":"), ("phone", ":"), ("tel", ":"), ("fax", ":"), ("@",)),
+    # sentence-level, case-sensitive:
+    "inline-credit": (
+        ("(AP",), ("(Reuters",), ("(AFP",), ("(Getty",), ("(Photo",), ("(Image",), ("(Source",), ("Photo by ",),
+        ("Image", "redit"), ("Photo", "redit"), ("Picture", "redit"), ("(", "/"),
+    ),
+    # sentence-level, ignoring case:
+    "caption": (
+        ("in this", "photo"), ("in this", "image"), ("in this", "picture"), ("in this", "video"),
+        ("ap file",), ("ap, file",), ("reuters file",), ("reuters, file",), ("afp file",), ("afp, file",),
+    ),
+}
+# Non-ASCII characters that an ASCII letter matches when case is ignored but whose
+# lower case is not that letter (found by trying every code point; see the tests).
+_IGNORECASE_TO_ASCII = str.maketrans({"\u0130": "i", "\u0131": "i", "\u017f": "s"})
+
+
+_SINGLE_LITERALS = {kind: tuple(parts[0] for parts in tests if len(parts) == 1) for kind, tests in _LITERALS.items()}
+_LITERAL_PAIRS = {kind: tuple(parts for parts in tests if len(parts) > 1) for kind, tests in _LITERALS.items()}
+
+
+def _mentions(text: str, kind: str) -> bool:
+    """Whether ``text`` passes the literal test of ``kind`` (see ``_LITERALS``)."""
+    return any(map(text.__contains__, _SINGLE_LITERALS[kind])) or any(
+        all(map(text.__contains__, parts)) for parts in _LITERAL_PAIRS[kind]
+    )
 
 
 @dataclass(frozen=True)
@@ -200,6 +250,32 @@ class CleanedText:
         if self.total_words == 0:
             return 0.0
         return 1.0 - self.body_words / self.total_words
+
+
+def word_count(text: str) -> int:
+    """Number of words (runs of ``\\w``) in ``text``; the same as ``len(WORD.findall(text))``.
+
+    Example:
+        >>> word_count("U.S. GDP rose 2.5% in Q3 -- a 'soft' landing")
+        11
+    """
+    if text.isascii():
+        return len(text.encode("ascii").translate(_ASCII_NON_WORD_TO_SPACE).split())
+    return len(WORD.findall(text))
+
+
+def ends_sentence(text: str) -> bool:
+    """Whether ``text`` ends with a sentence end, perhaps followed by closing quotes or
+    brackets; the same as searching ``[.!?…]["'”’)\\]]*$``.
+
+    Example:
+        >>> ends_sentence('He said "no."'), ends_sentence("Menu")
+        (True, False)
+    """
+    if text.endswith("\n"):  # "$" also matches before a final line break
+        text = text[:-1]
+    text = text.rstrip(_CLOSERS)
+    return text != "" and text[-1] in _SENTENCE_ENDERS
 
 
 def split_sentences(block: str) -> list[str]:
@@ -241,7 +317,7 @@ def _is_hard_wrapped(lines: list[str]) -> tuple[bool, int]:
     width = lengths[int(0.9 * (len(lengths) - 1))]
     if not 30 <= width <= 100:
         return False, 0
-    wrapped = sum(1 for line in stripped if len(line) >= 0.6 * width and not _SENTENCE_END.search(line))
+    wrapped = sum(1 for line in stripped if len(line) >= 0.6 * width and not ends_sentence(line))
     if len(lengths) >= 4 and wrapped >= 0.4 * len(lengths):
         return True, width
     continued = sum(
@@ -258,7 +334,7 @@ def _breaks_mid_sentence(line: str, following: str) -> bool:
     return (
         len(line.split()) >= 3
         and (following[:1].islower() or following[:1].isdigit())
-        and not _SENTENCE_END.search(line)
+        and not ends_sentence(line)
         and not line.endswith((":", ";", "|"))
     )
 
@@ -276,7 +352,7 @@ def _blocks(text: str) -> list[str]:
         new_paragraph = (
             not stripped
             or line.startswith((" ", "\t"))
-            or (current and len(current[-1]) < 0.5 * width and _SENTENCE_END.search(current[-1]))
+            or (current and len(current[-1]) < 0.5 * width and ends_sentence(current[-1]))
         )
         if new_paragraph and current:
             blocks.append(" ".join(current))
@@ -288,45 +364,73 @@ def _blocks(text: str) -> list[str]:
     return blocks
 
 
-def _junk_kind(block: str, words: list[str]) -> str | None:
-    """The kind of junk a block is, judged on the block alone, or None."""
-    if not words:
+@dataclass(frozen=True)
+class _PageScan:
+    """Which junk patterns can occur on a page (see ``_LITERALS``)."""
+
+    junk_kinds: tuple[tuple[str, re.Pattern[str]], ...]
+    pipes: bool
+    inline_credits: bool
+    captions: bool
+
+    @classmethod
+    def of(cls, blocks: list[str]) -> _PageScan:
+        page = "\n".join(blocks)
+        lowered = (page if page.isascii() else page.translate(_IGNORECASE_TO_ASCII)).lower()
+        return cls(
+            junk_kinds=tuple((kind, pattern) for kind, pattern in _JUNK_PHRASES if _mentions(lowered, kind)),
+            pipes="|" in page,
+            # A sentence's spaces are collapsed only where a credit was cut out,
+            # unless the text was not repaired and has runs of spaces already.
+            inline_credits=_mentions(page, "inline-credit") or _SPACES.search(page) is not None,
+            captions=_mentions(lowered, "caption"),
+        )
+
+
+_EVERYTHING = _PageScan(_JUNK_PHRASES, pipes=True, inline_credits=True, captions=True)
+
+
+def _junk_kind(block: str, n: int, scan: _PageScan = _EVERYTHING) -> str | None:
+    """The kind of junk a block of ``n`` words is, judged on the block alone, or None
+    (``scan`` only skips the patterns that do not occur on the page)."""
+    if n == 0:
         return "short-line"
-    n = len(words)
-    ends_sentence = bool(_SENTENCE_END.search(block))
-    if n <= 12 and not ends_sentence or n <= 4:
-        widget_words = sum(1 for w in words if w.lower() in _WIDGET_WORDS)
+    is_sentence = ends_sentence(block)
+    if n <= 12 and not is_sentence or n <= 4:
+        widget_words = sum(1 for w in WORD.findall(block) if w.lower() in _WIDGET_WORDS)
         if widget_words >= 0.7 * n:
             return "widget"
-    for kind, pattern in _JUNK_PHRASES:
+    for kind, pattern in scan.junk_kinds:
         if n <= _JUNK_MAX_WORDS.get(kind, _JUNK_MAX_WORDS_DEFAULT) and pattern.search(block):
             return kind
-    if len(_PIPES.findall(block)) >= 2 and n <= _JUNK_MAX_WORDS_DEFAULT:
+    if scan.pipes and n <= _JUNK_MAX_WORDS_DEFAULT and len(_PIPES.findall(block)) >= 2:
         return "navigation"
-    if n <= _DATELINE_MAX_WORDS and not ends_sentence and _DATE.search(block):
+    if n <= _DATELINE_MAX_WORDS and not is_sentence and _DATE.search(block):
         return "dateline"
     return None
 
 
-def _is_prose(block: str, words: list[str]) -> bool:
-    n = len(words)
-    return n >= 5 and (bool(_SENTENCE_END.search(block)) or n >= 15)
+def _is_prose(block: str, n: int) -> bool:
+    return n >= 5 and (n >= 15 or ends_sentence(block))
 
 
-def _clean_sentences(block: str, seen: set[str], removed: list[Removed]) -> str:
+def _clean_sentences(block: str, seen: set[str], removed: list[Removed], scan: _PageScan = _EVERYTHING) -> str:
     """Drop caption sentences, inline credits and sentences already seen."""
     kept: list[str] = []
     for sentence in split_sentences(block):
-        credit_free = _SPACES.sub(" ", _INLINE_CREDIT.sub("", sentence)).strip()
-        if credit_free != sentence.strip():
-            removed.append(Removed(sentence if not credit_free else _diff(sentence, credit_free), "credit"))
-        if not credit_free:
-            continue
-        if _CAPTION_SENTENCE.search(credit_free):
+        if scan.inline_credits:
+            credit_free = _SPACES.sub(" ", _INLINE_CREDIT.sub("", sentence)).strip()
+            if credit_free != sentence.strip():
+                removed.append(Removed(sentence if not credit_free else _diff(sentence, credit_free), "credit"))
+            if not credit_free:
+                continue
+        else:
+            credit_free = sentence  # stripped, and without runs of spaces (see _PageScan)
+        if scan.captions and _CAPTION_SENTENCE.search(credit_free):
             removed.append(Removed(credit_free, "credit"))
             continue
         key = fold(credit_free)
-        if len(WORD.findall(key)) >= 6:
+        if word_count(key) >= 6:
             if key in seen:
                 removed.append(Removed(credit_free, "repeat"))
                 continue
@@ -350,25 +454,25 @@ def clean(text: str) -> CleanedText:
         The body, what was removed (with kinds) and word counts.
     """
     blocks = _blocks(text)
-    words_of = [WORD.findall(b) for b in blocks]
-    total_words = sum(len(w) for w in words_of)
+    counts = [word_count(b) for b in blocks]
+    total_words = sum(counts)
 
+    scan = _PageScan.of(blocks)
     kinds: list[str | None] = []
     in_section = False
-    for block, words in zip(blocks, words_of):
-        if len(words) <= 6 and _SECTION.match(block.strip(" :•|-")):
+    for block, n in zip(blocks, counts):
+        if n <= 6 and _SECTION.match(block.strip(" :•|-")):
             in_section = True
             kinds.append("section")
             continue
         if in_section:
-            ends_sentence = bool(_SENTENCE_END.search(block))
-            if ends_sentence and len(words) >= _SECTION_END_WORDS and not _junk_kind(block, words):
+            if n >= _SECTION_END_WORDS and ends_sentence(block) and not _junk_kind(block, n, scan):
                 in_section = False
             else:
                 kinds.append("section")
                 continue
-        kind = _junk_kind(block, words)
-        if kind is None and not _is_prose(block, words):
+        kind = _junk_kind(block, n, scan)
+        if kind is None and not _is_prose(block, n):
             kind = "short-line"
         kinds.append(kind)
 
@@ -382,7 +486,7 @@ def clean(text: str) -> CleanedText:
     for i, key in enumerate(prose_keys):
         if not key:
             continue
-        if key in seen_blocks or (len(WORD.findall(key)) >= 5 and joined.count(key) >= 2 and _inside_longer(key, prose_keys, i)):
+        if key in seen_blocks or (joined.count(key) >= 2 and word_count(key) >= 5 and _inside_longer(key, prose_keys, i)):
             kinds[i] = "repeat"
         seen_blocks.add(key)
 
@@ -393,7 +497,7 @@ def clean(text: str) -> CleanedText:
         if kind is not None:
             removed.append(Removed(block, kind))
             continue
-        kept = _clean_sentences(block, seen_sentences, removed)
+        kept = _clean_sentences(block, seen_sentences, removed, scan)
         if kept:
             body_blocks.append(kept)
 
@@ -408,7 +512,7 @@ def clean(text: str) -> CleanedText:
     return CleanedText(
         body=body,
         removed=tuple(removed),
-        body_words=len(WORD.findall(body)),
+        body_words=word_count(body),
         total_words=total_words,
     )
 
@@ -440,5 +544,5 @@ def _inside_longer(key: str, keys: list[str], index: int) -> bool:
 
 def passthrough(text: str) -> CleanedText:
     """The 'cleaning disabled' result: the whole text is the body."""
-    n = len(WORD.findall(text))
+    n = word_count(text)
     return CleanedText(body=text.strip(), removed=(), body_words=n, total_words=n)

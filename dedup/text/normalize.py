@@ -83,14 +83,23 @@ def repair(text: str, *, fix_mojibake: bool = True) -> str:
         text = text.translate(_QUOTES)
     text = _CONTROL.sub(" ", text)
     # Runs of spaces become one; an indented line keeps one leading space, which
-    # the cleaner reads as a paragraph start in hard-wrapped text.
-    lines = (_INLINE_SPACE.sub(" ", line).rstrip() for line in text.split("\n"))
-    return "\n".join(lines)
+    # the cleaner reads as a paragraph start in hard-wrapped text. (Printable ASCII
+    # has no whitespace but the space and the line break left after _CONTROL.)
+    if text.isascii() and "\t" not in text and "  " not in text and " \n" not in text and not text.endswith(" "):
+        return text
+    return "\n".join(line.rstrip() for line in _INLINE_SPACE.sub(" ", text).split("\n"))
 
 
 def fold(text: str) -> str:
     """Casefold and collapse all whitespace: the matching form of repaired text."""
-    folded = unicodedata.normalize("NFKC", text.casefold())
+    if text.isascii():
+        # ASCII: casefold is lower() and NFKC changes nothing; printable ASCII has
+        # no whitespace but the space, so only runs of spaces need collapsing.
+        folded = text.lower()
+        if folded.isprintable() and "  " not in folded:
+            return folded.strip(" ")
+    else:
+        folded = unicodedata.normalize("NFKC", text.casefold())
     return _ANY_SPACE.sub(" ", folded).strip()
 
 
