@@ -18,10 +18,10 @@ from dedup.calibrate import precision_recall_curve, suggest_threshold
 from dedup.config import DedupConfig
 from dedup.errors import DedupError, InputError
 from dedup.evaluate import format_scores, load_ignore, load_labels, predicted_labels, score_clusters
-from dedup.io.readers import read_articles
-from dedup.progress import counting
+from dedup.io.readers import ArticleFiles, read_articles
 from dedup.models import Result
 from dedup.pipeline import Deduplicator
+from dedup.progress import counting
 from dedup.report import render_json, render_text
 
 
@@ -109,7 +109,7 @@ def _run_report(args: argparse.Namespace) -> str:
 
 
 def _deduplicate(paths: Sequence[str], config: DedupConfig, progress: bool = False) -> Result:
-    articles = read_articles(paths)
+    articles = ArticleFiles(paths)  # readable twice: large inputs keep only signatures in memory
     result = Deduplicator(config).run(counting(articles, sys.stderr) if progress else articles)
     if result.rejected and len(result.rejected) == result.stats["articles"]:
         first = result.rejected[0]

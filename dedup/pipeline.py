@@ -3,6 +3,14 @@
 Stages, each timed and counted: prepare (repair, clean, normalise, shingle) ->
 minhash -> lsh -> verify -> cluster (with canonical election).
 
+Memory stays bounded on large inputs: the first pass (in two worker processes from
+one chunk of articles up) keeps per article only its facts, the junk removed and its
+signatures, never its text or shingles. When the input can be read again (a list,
+:class:`dedup.io.readers.ArticleFiles`), the articles in candidate pairs are read and
+prepared a second time for verification; a one-shot iterator, or an input of less
+than one chunk, keeps its shingle sets from the first pass instead. Same result
+either way.
+
 Tie-breaks that make the output independent of input order: the canonical policy
 ends in ``smallest_id``; LSH windows inside oversized buckets follow id order;
 clusters are listed by canonical id, copies by id, singletons and rejections by id.
@@ -19,12 +27,13 @@ Example:
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import os
 import time
 from collections import Counter, deque
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any
@@ -37,10 +46,11 @@ from dedup import canonical as canon
 from dedup.cluster import star_clusters
 from dedup.config import DedupConfig
 from dedup.dates import epoch_hours
+from dedup.errors import InputError
 from dedup.lsh import candidate_pairs
 from dedup.minhash import permutations, signatures
-from dedup.models import Article, Cluster, Member, Rejection, Result
-from dedup.shingle import body_figures, body_shingles, shingles
+from dedup.models import Article, Cluster, Member, Rejection, Removed, Result
+from dedup.shingle import EMPTY, body_figures, body_shingles, shingles
 from dedup.text.clean import CleanedText, clean, passthrough
 from dedup.text.normalize import needs_repair, normalize, repair
 from dedup.verify import RELATIONS, PackedSets, Score, pair_scores, score, verify_pairs
@@ -61,28 +71,138 @@ class Prepared:
     """Hashes of the figures (numbers) in the body."""
 
 
-class Batch:
-    """A prepared batch: usable articles as index-aligned arrays, plus the rejections.
+@dataclass(frozen=True)
+class Sketch:
+    """What the first pass keeps of a chunk of articles: per usable row its facts,
+    removed junk and signatures, never its text or shingles (unless ``prepared`` is
+    kept because the input cannot be read twice)."""
 
-    Row ``i`` of every array is ``prepared[i]``.
+    outcomes: list[int]
+    """Per article of the chunk, its row within the chunk, or -1 when rejected."""
+    rejected: list[Rejection]
+    facts: list[canon.ArticleFacts]
+    removed: list[tuple[Removed, ...]]
+    signatures: np.ndarray
+    lede_signatures: np.ndarray | None
+    shingles: int
+    minhash_seconds: float
+    prepared: list[Prepared] | None
+
+
+def _sketch(dedup: Deduplicator, articles: list[Article], keep_prepared: bool) -> Sketch:
+    """Prepare a chunk of articles and sketch it (see :class:`Sketch`)."""
+    cfg = dedup.config
+    outcomes: list[int] = []
+    rejected: list[Rejection] = []
+    prepared: list[Prepared] = []
+    for article in articles:
+        outcome = dedup.prepare(article)
+        if isinstance(outcome, Rejection):
+            outcomes.append(-1)
+            rejected.append(outcome)
+        else:
+            outcomes.append(len(prepared))
+            prepared.append(outcome)
+    started = time.perf_counter()
+    matrix = signatures([p.shingles for p in prepared], cfg.minhash.num_perm, cfg.minhash.seed)
+    lede = (
+        signatures([p.lede for p in prepared], cfg.lsh.lede_perm, cfg.minhash.seed) if cfg.lsh.lede_shingles else None
+    )
+    return Sketch(
+        outcomes=outcomes,
+        rejected=rejected,
+        facts=[
+            canon.ArticleFacts(p.article.id, p.cleaned.body_words, p.article.published, p.cleaned.boilerplate_share)
+            for p in prepared
+        ],
+        removed=[p.cleaned.removed for p in prepared],
+        signatures=matrix,
+        lede_signatures=lede,
+        shingles=int(sum(p.shingles.size for p in prepared)),
+        minhash_seconds=time.perf_counter() - started,
+        prepared=prepared if keep_prepared else None,
+    )
+
+
+def _sketch_chunk(config: DedupConfig, articles: list[Article], keep_prepared: bool) -> Sketch:
+    """:func:`_sketch` in a worker process."""
+    return _sketch(Deduplicator(config), articles, keep_prepared)
+
+
+def _prepare_chunk(config: DedupConfig, articles: list[Article]) -> list[Prepared | Rejection]:
+    """:meth:`Deduplicator.prepare` of a chunk (runs in a worker process)."""
+    dedup = Deduplicator(config)
+    return [dedup.prepare(a) for a in articles]
+
+
+class Batch:
+    """A batch after the first pass: per usable row its facts and signatures, plus the
+    rejections. Shingle sets are loaded only for the rows that need verifying
+    (:meth:`load_sets`): kept from the first pass for small or one-shot inputs, read
+    and prepared again from a re-iterable input otherwise.
+
+    Row ``i`` of every array is the ``i``-th usable article in input order.
     """
 
-    def __init__(self, prepared: list[Prepared], rejected: list[Rejection]) -> None:
-        self.prepared = prepared
+    def __init__(
+        self,
+        facts: list[canon.ArticleFacts],
+        removed: dict[str, tuple[Removed, ...]],
+        matrix: np.ndarray,
+        lede_matrix: np.ndarray | None,
+        rejected: list[Rejection],
+        prepared: list[Prepared] | None,
+        reread: Callable[[np.ndarray], dict[int, Prepared]] | None = None,
+    ) -> None:
+        self.facts = facts
+        self.ids = [f.id for f in facts]
+        self.removed = removed
+        self.signatures = matrix
+        self.lede_signatures = lede_matrix
         self.rejected = rejected
-        self.shingle_sets = PackedSets([p.shingles for p in prepared])
-        self.own_sets = PackedSets([p.own for p in prepared])
-        self.figure_sets = PackedSets([p.figures for p in prepared])
-        self.published_hours = np.array([epoch_hours(p.article.published) for p in prepared], dtype=np.float64)
-        ids = np.array([p.article.id for p in prepared], dtype=object)
+        self.prepared = prepared
+        self._reread = reread
+        self.published_hours = np.array([epoch_hours(f.published) for f in facts], dtype=np.float64)
         # Rank of each row by id: orders rows inside oversized LSH buckets.
-        self.id_rank = np.argsort(np.argsort(ids, kind="stable"), kind="stable")
+        self.id_rank = np.argsort(np.argsort(np.array(self.ids, dtype=object), kind="stable"), kind="stable")
+        self.loaded = np.zeros(len(facts), dtype=bool)
+        self.shingle_sets = self.own_sets = self.figure_sets = PackedSets([EMPTY] * len(facts))
         self.seconds: dict[str, float] = {}
         self.counters: dict[str, int] = {}
+        if prepared is not None:
+            self._set_all({row: (p.shingles, p.own, p.figures) for row, p in enumerate(prepared)})
+
+    def __len__(self) -> int:
+        return len(self.facts)
+
+    def load_sets(self, rows: np.ndarray) -> None:
+        """Make the shingle, own-words and figure sets of ``rows`` available: kept from
+        the first pass, or read and prepared again from a re-iterable input."""
+        rows = np.unique(rows)
+        missing = rows[~self.loaded[rows]]
+        if missing.size == 0:
+            return
+        if self._reread is None:
+            raise RuntimeError("shingle sets were not kept and the input cannot be read again")
+        started = time.perf_counter()
+        sets = {r: (self.shingle_sets[r], self.own_sets[r], self.figure_sets[r]) for r in np.flatnonzero(self.loaded).tolist()}
+        sets.update((row, (p.shingles, p.own, p.figures)) for row, p in self._reread(missing).items())
+        self._set_all(sets)
+        self.seconds["reread"] = self.seconds.get("reread", 0.0) + time.perf_counter() - started
+
+    def _set_all(self, sets: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
+        """Pack the sets of the rows in ``sets``; every other row gets empty sets."""
+        columns: tuple[list[np.ndarray], ...] = ([EMPTY] * len(self), [EMPTY] * len(self), [EMPTY] * len(self))
+        for row, triple in sets.items():
+            for column, values in zip(columns, triple):
+                column[row] = values
+        self.shingle_sets, self.own_sets, self.figure_sets = (PackedSets(c) for c in columns)
+        self.loaded[:] = False
+        self.loaded[list(sets)] = True
 
     def score(self, a: int, b: int) -> Score:
         """Overlap of rows ``a`` and ``b`` (all shingles, own words and figures) and
-        the hours between their dates."""
+        the hours between their dates (both rows' sets must be loaded)."""
         apart = abs(float(self.published_hours[a] - self.published_hours[b]))
         return score(
             self.shingle_sets[a], self.shingle_sets[b], self.own_sets[a], self.own_sets[b],
@@ -95,14 +215,9 @@ class Batch:
         return pair_scores(pairs, self.shingle_sets, self.own_sets, self.figure_sets, hours)
 
 
-# Articles per task for the worker processes.
+# Articles per task for the worker processes, and the input size from which the
+# first pass keeps only signatures and the second reads candidates again.
 _PREPARE_CHUNK = 2000
-
-
-def _prepare_chunk(config: DedupConfig, articles: list[Article]) -> list[Prepared | Rejection]:
-    """:meth:`Deduplicator.prepare` of a chunk (runs in a worker process)."""
-    dedup = Deduplicator(config)
-    return [dedup.prepare(a) for a in articles]
 
 
 def _cores() -> int:
@@ -113,6 +228,32 @@ def _cores() -> int:
 def _lsh_workers(rows: int) -> int:
     """Threads for LSH: two cores pay from about 50,000 rows (the result is the same)."""
     return _cores() if rows >= 50_000 else 1
+
+
+def _usable(items: Iterable[Article | Rejection], rejected: list[Rejection]) -> Iterator[Article]:
+    """The articles of ``items``; reader rejections and repeated ids go to ``rejected``
+    (the first record with an id is kept)."""
+    first_seen: dict[str, str] = {}
+    for item in items:
+        if isinstance(item, Rejection):
+            rejected.append(item)
+            continue
+        if item.id in first_seen:
+            where = first_seen[item.id] or "an earlier record"
+            rejected.append(Rejection(item.id, f"duplicate id: already used by {where}; ids must be unique", item.origin))
+            continue
+        first_seen[item.id] = item.origin or ""
+        yield item
+
+
+def _chunks(items: Iterator[Article], size: int) -> Iterator[list[Article]]:
+    while chunk := list(itertools.islice(items, size)):
+        yield chunk
+
+
+def _stack(matrices: list[np.ndarray | None], width: int) -> np.ndarray:
+    present = [m for m in matrices if m is not None]
+    return np.concatenate(present) if present else np.empty((0, width), dtype=np.uint32)
 
 
 def cluster_id_for(canonical_id: str) -> str:
@@ -163,7 +304,11 @@ class Deduplicator:
         """Deduplicate a batch.
 
         Args:
-            articles: Articles, and rejections from a reader (passed through to the result).
+            articles: Articles, and rejections from a reader (passed through to the
+                result). A list, or any input that can be iterated twice (such as
+                :class:`dedup.io.readers.ArticleFiles`), keeps memory bounded on large
+                inputs: only signatures are held, and the articles in candidate pairs
+                are read again. A one-shot iterator keeps every prepared article.
 
         Returns:
             Clusters with canonicals and reasons, singletons and rejections.
@@ -172,7 +317,8 @@ class Deduplicator:
         return self.finish(batch, self.find_candidates(batch))
 
     def prepare_batch(self, articles: Iterable[Article | Rejection], workers: int | None = None) -> Batch:
-        """Stage 1: read through the articles, reject the unusable ones, clean and shingle the rest.
+        """Stage 1 (first pass): reject the unusable articles, clean, shingle and sketch
+        the rest (MinHash signatures included).
 
         Args:
             articles: Articles and reader rejections.
@@ -180,70 +326,104 @@ class Deduplicator:
                 of more than one chunk. The result is the same for any number.
         """
         started = time.perf_counter()
+        rereadable = iter(articles) is not articles  # asked before reading: an iterator is its own iter()
         rejected: list[Rejection] = []
-        prepared: list[Prepared] = []
-        first_seen: dict[str, str] = {}
+        chunks = _chunks(_usable(articles, rejected), _PREPARE_CHUNK)
+        first = next(chunks, [])
+        # Small inputs, and inputs that cannot be read twice, keep their shingle sets.
+        keep = len(first) < _PREPARE_CHUNK or not rereadable
+        workers = _cores() if workers is None else workers
+        sketches = list(self._sketch_all(itertools.chain([first], chunks), workers, keep))
 
-        def usable() -> Iterator[Article]:
-            for item in articles:
-                if isinstance(item, Rejection):
-                    rejected.append(item)
-                    continue
-                if item.id in first_seen:
-                    where = first_seen[item.id] or "an earlier record"
-                    rejected.append(
-                        Rejection(item.id, f"duplicate id: already used by {where}; ids must be unique", item.origin)
-                    )
-                    continue
-                first_seen[item.id] = item.origin or ""
-                yield item
-
-        for outcome in self._prepare_all(usable(), workers):
-            if isinstance(outcome, Rejection):
-                rejected.append(outcome)
-            else:
-                prepared.append(outcome)
-        batch = Batch(prepared, rejected)
+        positions: list[int] = []  # per usable article: its row, or -1
+        facts: list[canon.ArticleFacts] = []
+        removed: dict[str, tuple[Removed, ...]] = {}
+        for sketch in sketches:
+            positions.extend(-1 if row < 0 else len(facts) + row for row in sketch.outcomes)
+            rejected.extend(sketch.rejected)
+            removed.update((f.id, r) for f, r in zip(sketch.facts, sketch.removed) if r)
+            facts.extend(sketch.facts)
+        cfg = self.config
+        matrix = _stack([k.signatures for k in sketches], cfg.minhash.num_perm)
+        lede = _stack([k.lede_signatures for k in sketches], cfg.lsh.lede_perm) if cfg.lsh.lede_shingles else None
+        prepared = [p for k in sketches for p in (k.prepared or [])] if keep else None
+        row_of = np.array(positions, dtype=np.int64)
+        reread = None if keep else functools.partial(self._reread, articles, row_of, facts, workers)
+        batch = Batch(facts, removed, matrix, lede, rejected, prepared, reread)
         batch.seconds["prepare"] = time.perf_counter() - started
-        batch.counters["articles_in"] = len(prepared) + len(rejected)
-        batch.counters["shingles"] = int(sum(p.shingles.size for p in prepared))
+        batch.seconds["minhash"] = sum(k.minhash_seconds for k in sketches)
+        batch.counters["articles_in"] = len(facts) + len(rejected)
+        batch.counters["shingles"] = sum(k.shingles for k in sketches)
         return batch
 
-    def _prepare_all(self, articles: Iterator[Article], workers: int | None) -> Iterator[Prepared | Rejection]:
-        """:meth:`prepare` of every article, in input order; chunks go to worker
-        processes when there is more than one chunk and more than one worker."""
-        first = list(itertools.islice(articles, _PREPARE_CHUNK))
-        workers = _cores() if workers is None else workers
-        if workers <= 1 or len(first) < _PREPARE_CHUNK:
-            yield from (self.prepare(a) for a in itertools.chain(first, articles))
+    def _sketch_all(self, chunks: Iterator[list[Article]], workers: int, keep: bool) -> Iterator[Sketch]:
+        """:func:`_sketch` of every chunk, in input order; in worker processes when
+        there is more than one chunk and more than one worker."""
+        first = next(chunks, [])
+        second = next(chunks, None)
+        if workers <= 1 or second is None:
+            yield from (_sketch(self, chunk, keep) for chunk in itertools.chain([first], [second] if second else [], chunks))
             return
-        chunks = itertools.chain([first], iter(lambda: list(itertools.islice(articles, _PREPARE_CHUNK)), []))
         with ProcessPoolExecutor(workers) as pool:
-            in_flight: deque[Future[list[Prepared | Rejection]]] = deque()
-            for chunk in chunks:
-                in_flight.append(pool.submit(_prepare_chunk, self.config, chunk))
+            in_flight: deque[Future[Sketch]] = deque()
+            for chunk in itertools.chain([first, second], chunks):
+                in_flight.append(pool.submit(_sketch_chunk, self.config, chunk, keep))
                 if len(in_flight) > 2 * workers:  # bounded: a few chunks read ahead
-                    yield from in_flight.popleft().result()
+                    yield in_flight.popleft().result()
             while in_flight:
-                yield from in_flight.popleft().result()
+                yield in_flight.popleft().result()
+
+    def _reread(
+        self, articles: Iterable[Article | Rejection], row_of: np.ndarray, facts: list[canon.ArticleFacts],
+        workers: int, rows: np.ndarray,
+    ) -> dict[int, Prepared]:
+        """Second pass: read the input again and prepare the articles of ``rows``."""
+        wanted = np.zeros(len(facts), dtype=bool)
+        wanted[rows] = True
+        picked: list[tuple[int, Article]] = []
+        for position, article in enumerate(_usable(articles, [])):
+            row = int(row_of[position]) if position < row_of.size else -1
+            if row >= 0 and wanted[row]:
+                if article.id != facts[row].id:
+                    raise InputError(
+                        f"the input changed while it was read twice: article {position + 1} is now "
+                        f"{article.id!r}, was {facts[row].id!r}; pass a list or files that stay the same"
+                    )
+                picked.append((row, article))
+        outcomes = list(self._prepare_all([a for _, a in picked], workers))
+        out: dict[int, Prepared] = {}
+        for (row, article), outcome in zip(picked, outcomes):
+            if not isinstance(outcome, Prepared):
+                raise InputError(f"the input changed while it was read twice: {article.id!r} is now rejected")
+            out[row] = outcome
+        if len(out) != rows.size:
+            raise InputError("the input changed while it was read twice: it has fewer articles now")
+        return out
+
+    def _prepare_all(self, articles: list[Article], workers: int) -> Iterator[Prepared | Rejection]:
+        """:meth:`prepare` of every article, in input order (chunks in worker processes
+        when there is more than one)."""
+        if workers <= 1 or len(articles) <= _PREPARE_CHUNK:
+            yield from (self.prepare(a) for a in articles)
+            return
+        chunks = [articles[i : i + _PREPARE_CHUNK] for i in range(0, len(articles), _PREPARE_CHUNK)]
+        with ProcessPoolExecutor(workers) as pool:
+            for outcomes in pool.map(_prepare_chunk, itertools.repeat(self.config), chunks):
+                yield from outcomes
 
     def find_candidates(self, batch: Batch) -> np.ndarray:
-        """Stages 2-3: MinHash signatures and LSH; returns candidate row pairs ``int64[m, 2]``."""
+        """Stage 3: LSH over the first pass's signatures; returns candidate row pairs ``int64[m, 2]``."""
         cfg = self.config
-        t = time.perf_counter()
-        matrix = signatures([p.shingles for p in batch.prepared], cfg.minhash.num_perm, cfg.minhash.seed)
-        batch.seconds["minhash"] = time.perf_counter() - t
-
+        matrix = batch.signatures
         t = time.perf_counter()
         bands, rows = cfg.lsh_params()
         workers = _lsh_workers(matrix.shape[0])
         candidates = candidate_pairs(matrix, bands, rows, cfg.lsh.max_bucket, order=batch.id_rank, workers=workers)
         found = [candidates.pairs]
         oversized, largest = candidates.oversized_buckets, candidates.largest_bucket
-        if cfg.lsh.lede_shingles:
-            lede_matrix = signatures([p.lede for p in batch.prepared], cfg.lsh.lede_perm, cfg.minhash.seed)
+        if batch.lede_signatures is not None:
             lede = candidate_pairs(
-                lede_matrix, cfg.lsh.lede_perm // cfg.lsh.lede_rows, cfg.lsh.lede_rows, cfg.lsh.max_bucket,
+                batch.lede_signatures, cfg.lsh.lede_perm // cfg.lsh.lede_rows, cfg.lsh.lede_rows, cfg.lsh.max_bucket,
                 order=batch.id_rank, workers=workers,
             )
             found.append(lede.pairs)
@@ -268,11 +448,10 @@ class Deduplicator:
         verify/cluster/canonical settings (as ``dedup eval --calibrate`` does).
         """
         cfg = self.config
+        batch.load_sets(pairs.ravel())
+        t = time.perf_counter()
         timings = dict(batch.seconds)
         counters = dict(batch.counters)
-        prepared = batch.prepared
-
-        t = time.perf_counter()
         rule = cfg.verify.rule
         edges = verify_pairs(pairs, batch.scores(pairs), rule)
         copy_edges = edges.copies()
@@ -280,10 +459,7 @@ class Deduplicator:
         counters["verified_copies"] = int(copy_edges.shape[0])
 
         t = time.perf_counter()
-        facts = [
-            canon.ArticleFacts(p.article.id, p.cleaned.body_words, p.article.published, p.cleaned.boilerplate_share)
-            for p in prepared
-        ]
+        facts = batch.facts
         policy = cfg.canonical.policy
         rank = np.array(canon.policy_rank(facts, policy), dtype=np.int64)
         direct_checks = 0
@@ -293,21 +469,20 @@ class Deduplicator:
             direct_checks += 1
             return batch.score(a, b).relation_code(*rule) != 0
 
-        groups = star_clusters(len(prepared), copy_edges, rank, is_copy, cfg.cluster.verify_component_limit)
+        groups = star_clusters(len(batch), copy_edges, rank, is_copy, cfg.cluster.verify_component_limit)
         clusters = [self._cluster(members, batch, facts, policy, rule) for _, members in groups]
         clusters.sort(key=lambda c: c.canonical)
         timings["cluster"] = time.perf_counter() - t
         counters["direct_checks"] = direct_checks
 
         clustered = {m.id for c in clusters for m in c.members}
-        singletons = tuple(sorted(p.article.id for p in prepared if p.article.id not in clustered))
-        removed = {p.article.id: p.cleaned.removed for p in prepared if p.cleaned.removed}
+        singletons = tuple(sorted(i for i in batch.ids if i not in clustered))
         timings["total"] = sum(timings.values())
         return Result(
             clusters=tuple(clusters),
             singletons=singletons,
             rejected=tuple(sorted(batch.rejected, key=lambda r: (r.id, r.origin or ""))),
-            removed=removed,
+            removed=dict(batch.removed),
             stage_seconds=timings,
             counters=counters,
         )
@@ -321,14 +496,14 @@ class Deduplicator:
         rule: tuple[float, int, int, int, float],
     ) -> Cluster:
         head, reason = canon.elect(rows, facts, policy)
-        prepared = batch.prepared
-        members = [Member(prepared[head].article.id, 1.0, 1.0, 1.0, "canonical", 1.0)]
-        for row in sorted((r for r in rows if r != head), key=lambda r: prepared[r].article.id):
+        ids = batch.ids
+        members = [Member(ids[head], 1.0, 1.0, 1.0, "canonical", 1.0)]
+        for row in sorted((r for r in rows if r != head), key=lambda r: ids[r]):
             s = batch.score(row, head)
             code = s.relation_code(*rule)
             members.append(
                 Member(
-                    id=prepared[row].article.id,
+                    id=ids[row],
                     jaccard=round(s.jaccard, 4),
                     containment=round(s.containment_a, 4),
                     canonical_containment=round(s.containment_b, 4),
@@ -336,7 +511,7 @@ class Deduplicator:
                     own_containment=round(s.own_containment_a, 4),
                 )
             )
-        canonical_id = prepared[head].article.id
+        canonical_id = ids[head]
         return Cluster(cluster_id_for(canonical_id), canonical_id, reason, tuple(members))
 
 

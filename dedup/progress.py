@@ -18,19 +18,39 @@ from typing import IO, TypeVar
 T = TypeVar("T")
 
 
-def counting(items: Iterable[T], stream: IO[str], every: float = 1.0) -> Iterator[T]:
+def counting(items: Iterable[T], stream: IO[str], every: float = 1.0) -> Iterable[T]:
     """Pass ``items`` through, writing a progress line to ``stream`` at most every
-    ``every`` seconds (rewritten in place with ``\\r``) and a last line at the end."""
-    started = last = time.monotonic()
-    count = 0
-    for item in items:
-        count += 1
-        now = time.monotonic()
-        if now - last >= every:
-            rate = count / max(now - started, 1e-9)
-            stream.write(f"\rdedup: {count:,} articles read and prepared ({rate:,.0f}/s)")
-            stream.flush()
-            last = now
-        yield item
-    stream.write(f"\rdedup: {count:,} articles read and prepared; matching...\n")
-    stream.flush()
+    ``every`` seconds (rewritten in place with ``\\r``) and a last line at the end.
+
+    An iterator in, an iterator out; an iterable that can be read again (the batch
+    pipeline reads a large input twice) stays one, and only its first reading is counted.
+    """
+    counted = _Counted(items, stream, every)
+    return counted if iter(items) is not items else iter(counted)
+
+
+class _Counted(Iterable[T]):
+    def __init__(self, items: Iterable[T], stream: IO[str], every: float) -> None:
+        self.items = items
+        self.stream = stream
+        self.every = every
+        self._counted = False
+
+    def __iter__(self) -> Iterator[T]:
+        return iter(self.items) if self._counted else self._count()
+
+    def _count(self) -> Iterator[T]:
+        self._counted = True  # on the first item asked for, not when iter() is called
+        started = last = time.monotonic()
+        count = 0
+        for item in self.items:
+            count += 1
+            now = time.monotonic()
+            if now - last >= self.every:
+                rate = count / max(now - started, 1e-9)
+                self.stream.write(f"\rdedup: {count:,} articles read and prepared ({rate:,.0f}/s)")
+                self.stream.flush()
+                last = now
+            yield item
+        self.stream.write(f"\rdedup: {count:,} articles read and prepared; matching...\n")
+        self.stream.flush()

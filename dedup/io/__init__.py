@@ -1,5 +1,5 @@
 """Readers (and later writers) of articles."""
 
-from dedup.io.readers import read_articles
+from dedup.io.readers import ArticleFiles, read_articles
 
-__all__ = ["read_articles"]
+__all__ = ["ArticleFiles", "read_articles"]

@@ -11,6 +11,10 @@ Supported inputs:
   as ``meta``);
 * ``-``: JSONL on standard input.
 
+:class:`ArticleFiles` is the same input as an iterable that can be read more than
+once (standard input is spooled to a temporary file on the first read), which lets
+the batch pipeline hold only signatures and read the candidates again.
+
 A bad record never stops the run: it becomes a :class:`Rejection` naming the file
 and line. An input with nothing usable in it raises :class:`InputError`.
 
@@ -24,7 +28,9 @@ Example:
 from __future__ import annotations
 
 import json
+import shutil
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO, Any
@@ -36,6 +42,39 @@ from dedup.models import Article, Rejection
 TEXT_SUFFIXES = (".txt", ".md")
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _OPTIONAL_STRINGS = ("title", "url", "source")
+
+
+class ArticleFiles:
+    """The articles of ``paths`` (as :func:`read_articles`), readable again and again.
+
+    Args:
+        paths: Directories, ``.txt``/``.md``/``.jsonl`` files, or ``-`` for JSONL on stdin.
+        stdin: Byte stream to read for ``-`` (defaults to ``sys.stdin.buffer``).
+
+    Example:
+        >>> import io
+        >>> files = ArticleFiles(["-"], stdin=io.BytesIO(b'{"id": "a1", "text": "Hello"}\\n'))
+        >>> [a.id for a in files] == [a.id for a in files] == ["a1"]
+        True
+    """
+
+    def __init__(self, paths: Iterable[str | Path], stdin: IO[bytes] | None = None) -> None:
+        self.paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+        self._stdin = stdin
+        self._spool: IO[bytes] | None = None
+
+    def __iter__(self) -> Iterator[Article | Rejection]:
+        if "-" not in map(str, self.paths):
+            return read_articles(self.paths)
+        if self._spool is None:
+            self._spool = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as this object)
+            shutil.copyfileobj(self._stdin if self._stdin is not None else sys.stdin.buffer, self._spool)
+        self._spool.seek(0)
+        return read_articles(self.paths, stdin=self._spool)
+
+    def __del__(self) -> None:
+        if self._spool is not None:
+            self._spool.close()
 
 
 def read_articles(paths: Iterable[str | Path], stdin: IO[bytes] | None = None) -> Iterator[Article | Rejection]:

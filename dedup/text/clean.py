@@ -272,9 +272,7 @@ def ends_sentence(text: str) -> bool:
         >>> ends_sentence('He said "no."'), ends_sentence("Menu")
         (True, False)
     """
-    if text.endswith("\n"):  # "$" also matches before a final line break
-        text = text[:-1]
-    text = text.rstrip(_CLOSERS)
+    text = text.removesuffix("\n").rstrip(_CLOSERS)  # "$" also matches before a final line break
     return text != "" and text[-1] in _SENTENCE_ENDERS
 
 
