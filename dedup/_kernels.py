@@ -528,14 +528,21 @@ if AVAILABLE:
     @_njit_loop
     def _pair_overlaps(
         pairs: np.ndarray, flat: np.ndarray, offsets: np.ndarray, own: np.ndarray, own_offsets: np.ndarray,
-        figures: np.ndarray, figure_offsets: np.ndarray, out: np.ndarray,
+        own_whole: np.ndarray, figures: np.ndarray, figure_offsets: np.ndarray, out: np.ndarray,
     ) -> None:
         for k in range(pairs.shape[0]):
             a = pairs[k, 0]
             b = pairs[k, 1]
-            out[k, 0] = _count_shared(flat, offsets[a], offsets[a + 1], flat, offsets[b], offsets[b + 1])
-            out[k, 1] = _count_shared(own, own_offsets[a], own_offsets[a + 1], flat, offsets[b], offsets[b + 1])
-            out[k, 2] = _count_shared(own, own_offsets[b], own_offsets[b + 1], flat, offsets[a], offsets[a + 1])
+            shared = _count_shared(flat, offsets[a], offsets[a + 1], flat, offsets[b], offsets[b + 1])
+            out[k, 0] = shared
+            if own_whole[a]:  # own words are all the shingles
+                out[k, 1] = shared
+            else:
+                out[k, 1] = _count_shared(own, own_offsets[a], own_offsets[a + 1], flat, offsets[b], offsets[b + 1])
+            if own_whole[b]:
+                out[k, 2] = shared
+            else:
+                out[k, 2] = _count_shared(own, own_offsets[b], own_offsets[b + 1], flat, offsets[a], offsets[a + 1])
             out[k, 3] = _count_shared(
                 figures, figure_offsets[a], figure_offsets[a + 1], figures, figure_offsets[b], figure_offsets[b + 1]
             )
@@ -636,12 +643,13 @@ def shingle_signatures(shingle_sets: list[np.ndarray], a: np.ndarray, b: np.ndar
 
 
 def pair_overlaps(
-    pairs: np.ndarray, shingles: tuple[np.ndarray, np.ndarray], own: tuple[np.ndarray, np.ndarray],
+    pairs: np.ndarray, shingles: tuple[np.ndarray, np.ndarray], own: tuple[np.ndarray, np.ndarray, np.ndarray],
     figures: tuple[np.ndarray, np.ndarray],
 ) -> np.ndarray:
     """``int64[m, 4]`` per pair ``(a, b)``: shingles shared; ``a``'s own-words shingles in
     ``b``; ``b``'s in ``a``; figures shared. Each set is ``(flat, offsets)``: sorted unique
-    uint64 rows packed end to end."""
+    uint64 rows packed end to end; ``own`` adds a bool per row, True where the own
+    words are all the row's shingles (and nothing is stored for it)."""
     out = np.empty((pairs.shape[0], 4), dtype=np.int64)
     _pair_overlaps(np.ascontiguousarray(pairs, dtype=np.int64), *shingles, *own, *figures, out)
     return out
@@ -667,7 +675,8 @@ def band_runs(
     member_rank = np.empty(keys.size, dtype=np.int64)
     member_run = np.empty(keys.size, dtype=np.int64)
     count, largest, oversized = _scan_runs(packed, rank_bits, max_bucket, member_rank, member_run)
-    return member_rank[:count], member_run[:count], largest, oversized
+    del packed  # copies of the members only: the n-row buffers go now, not with the band
+    return member_rank[:count].copy(), member_run[:count].copy(), largest, oversized
 
 
 def _pack(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:

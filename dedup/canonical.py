@@ -25,7 +25,7 @@ from typing import Any
 from dedup.dates import utc
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class ArticleFacts:
     """What the policy looks at for one article."""
 

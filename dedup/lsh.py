@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dedup import _kernels
-from dedup._hashing import CHAIN, U64, fmix64
+from dedup._hashing import CHAIN, U64, fmix64, sorted_unique
 
 
 @dataclass(frozen=True)
@@ -134,26 +134,30 @@ def candidate_pairs(
     row_at = np.empty(n, dtype=np.int64)
     row_at[rank] = np.arange(n, dtype=np.int64)  # the row holding each rank
     rank_bits = max(1, int(n - 1).bit_length())
-    ranks = rank.astype(U64)
+    ranks = rank.view(U64)  # the same bits: ranks are not negative
 
-    def group(first: int) -> list[tuple[np.ndarray, int, int]]:
+    def group(first: int) -> tuple[np.ndarray, int, int]:
+        """The pairs of a group of bands, deduplicated (a copy shares most bands)."""
         count = min(_BANDS_PER_PASS, bands - first)
         keys = band_keys(signatures, count, rows, first_band=first)
-        return [
+        found = [
             _band_pairs(np.ascontiguousarray(keys[:, j]), ranks, row_at, rank_bits, max_bucket) for j in range(count)
         ]
+        del keys
+        codes = sorted_unique(np.concatenate([codes for codes, _, _ in found]))
+        return codes, max(largest for _, largest, _ in found), sum(oversized for _, _, oversized in found)
 
     firsts = range(0, bands, _BANDS_PER_PASS)
     if workers > 1 and len(firsts) > 1:
         with ThreadPoolExecutor(workers) as pool:
-            results = [r for rs in pool.map(group, firsts) for r in rs]
+            results = list(pool.map(group, firsts))
     else:
-        results = [r for first in firsts for r in group(first)]
-    codes = np.sort(np.concatenate([codes for codes, _, _ in results]))
-    codes = codes[np.r_[True, codes[1:] != codes[:-1]]] if codes.size else codes
+        results = [group(first) for first in firsts]
+    codes = sorted_unique(np.concatenate([codes for codes, _, _ in results]))
     largest = max(largest for _, largest, _ in results)
     oversized = sum(oversized for _, _, oversized in results)
     return Candidates(np.stack([codes // n, codes % n], axis=1).astype(np.int64), oversized, largest)
+
 
 
 def collision_probability(jaccard: float, bands: int, rows: int) -> float:

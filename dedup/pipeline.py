@@ -36,7 +36,7 @@ from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import xxhash
@@ -53,7 +53,9 @@ from dedup.models import Article, Cluster, Member, Rejection, Removed, Result
 from dedup.shingle import EMPTY, body_figures, body_shingles, shingles
 from dedup.text.clean import CleanedText, clean, passthrough
 from dedup.text.normalize import needs_repair, normalize, repair
-from dedup.verify import RELATIONS, PackedSets, Score, pair_scores, score, verify_pairs
+from dedup.verify import RELATIONS, OwnSets, PackedSets, Score, pair_scores, score, verify_pairs
+
+R = TypeVar("R")
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,8 @@ class Sketch:
     removed: list[tuple[Removed, ...]]
     signatures: np.ndarray
     lede_signatures: np.ndarray | None
-    shingles: int
+    set_sizes: np.ndarray
+    """``int64[rows, 3]``: sizes of each row's shingle, own-words and figure sets."""
     minhash_seconds: float
     prepared: list[Prepared] | None
 
@@ -118,7 +121,7 @@ def _sketch(dedup: Deduplicator, articles: list[Article], keep_prepared: bool) -
         removed=[p.cleaned.removed for p in prepared],
         signatures=matrix,
         lede_signatures=lede,
-        shingles=int(sum(p.shingles.size for p in prepared)),
+        set_sizes=np.array([(p.shingles.size, p.own.size, p.figures.size) for p in prepared], dtype=np.int64).reshape(-1, 3),
         minhash_seconds=time.perf_counter() - started,
         prepared=prepared if keep_prepared else None,
     )
@@ -129,17 +132,44 @@ def _sketch_chunk(config: DedupConfig, articles: list[Article], keep_prepared: b
     return _sketch(Deduplicator(config), articles, keep_prepared)
 
 
-def _prepare_chunk(config: DedupConfig, articles: list[Article]) -> list[Prepared | Rejection]:
-    """:meth:`Deduplicator.prepare` of a chunk (runs in a worker process)."""
+Sets = tuple[np.ndarray, np.ndarray, np.ndarray]
+"""An article's shingle, own-words and figure sets."""
+
+
+def _sets_chunk(config: DedupConfig, articles: list[Article]) -> list[Sets | None]:
+    """The sets of each article of a chunk (None when it is rejected), in a worker process."""
     dedup = Deduplicator(config)
-    return [dedup.prepare(a) for a in articles]
+    outcomes = (dedup.prepare(a) for a in articles)
+    return [(p.shingles, p.own, p.figures) if isinstance(p, Prepared) else None for p in outcomes]
+
+
+def _in_order(
+    task: Callable[..., R], config: DedupConfig, chunks: Iterable[list[Article]], workers: int, *args: Any
+) -> Iterator[R]:
+    """``task(config, chunk, *args)`` of every chunk, in input order; in worker processes
+    when there is more than one chunk and more than one worker, a few chunks ahead."""
+    chunks = iter(chunks)
+    first = next(chunks, None)
+    second = next(chunks, None)
+    ahead = [c for c in (first, second) if c is not None]
+    if workers <= 1 or second is None:
+        yield from (task(config, chunk, *args) for chunk in itertools.chain(ahead, chunks))
+        return
+    with ProcessPoolExecutor(workers) as pool:
+        in_flight: deque[Future[R]] = deque()
+        for chunk in itertools.chain(ahead, chunks):
+            in_flight.append(pool.submit(task, config, chunk, *args))
+            if len(in_flight) > 2 * workers:  # bounded: a few chunks read ahead
+                yield in_flight.popleft().result()
+        while in_flight:
+            yield in_flight.popleft().result()
 
 
 class Batch:
-    """A batch after the first pass: per usable row its facts and signatures, plus the
-    rejections. Shingle sets are loaded only for the rows that need verifying
-    (:meth:`load_sets`): kept from the first pass for small or one-shot inputs, read
-    and prepared again from a re-iterable input otherwise.
+    """A batch after the first pass: per usable row its facts, signatures and set
+    sizes, plus the rejections. Shingle sets are loaded only for the rows that need
+    verifying (:meth:`load_sets`): kept from the first pass for small or one-shot
+    inputs, read and prepared again from a re-iterable input otherwise.
 
     Row ``i`` of every array is the ``i``-th usable article in input order.
     """
@@ -151,33 +181,45 @@ class Batch:
         matrix: np.ndarray,
         lede_matrix: np.ndarray | None,
         rejected: list[Rejection],
+        set_sizes: np.ndarray,
         prepared: list[Prepared] | None,
-        reread: Callable[[np.ndarray], dict[int, Prepared]] | None = None,
+        reread: Callable[[np.ndarray], Iterator[tuple[int, Sets]]] | None = None,
     ) -> None:
         self.facts = facts
         self.ids = [f.id for f in facts]
         self.removed = removed
-        self.signatures = matrix
+        self.signatures: np.ndarray | None = matrix
         self.lede_signatures = lede_matrix
         self.rejected = rejected
+        self.set_sizes = set_sizes
         self.prepared = prepared
         self._reread = reread
         self.published_hours = np.array([epoch_hours(f.published) for f in facts], dtype=np.float64)
         # Rank of each row by id: orders rows inside oversized LSH buckets.
         self.id_rank = np.argsort(np.argsort(np.array(self.ids, dtype=object), kind="stable"), kind="stable")
-        self.loaded = np.zeros(len(facts), dtype=bool)
-        self.shingle_sets = self.own_sets = self.figure_sets = PackedSets([EMPTY] * len(facts))
         self.seconds: dict[str, float] = {}
         self.counters: dict[str, int] = {}
         if prepared is not None:
-            self._set_all({row: (p.shingles, p.own, p.figures) for row, p in enumerate(prepared)})
+            self.shingle_sets = PackedSets([p.shingles for p in prepared])
+            self.own_sets = OwnSets(self.shingle_sets, [p.own for p in prepared])
+            self.figure_sets = PackedSets([p.figures for p in prepared])
+            self.loaded = np.ones(len(facts), dtype=bool)
+        else:
+            self.shingle_sets = self.figure_sets = PackedSets([EMPTY] * len(facts))
+            self.own_sets = OwnSets(self.shingle_sets)
+            self.loaded = np.zeros(len(facts), dtype=bool)
 
     def __len__(self) -> int:
         return len(self.facts)
 
+    def release_signatures(self) -> None:
+        """Free the signature matrices once the candidates are found."""
+        self.signatures = self.lede_signatures = None
+
     def load_sets(self, rows: np.ndarray) -> None:
         """Make the shingle, own-words and figure sets of ``rows`` available: kept from
-        the first pass, or read and prepared again from a re-iterable input."""
+        the first pass, or read and prepared again from a re-iterable input (packed
+        straight into arrays sized from the first pass)."""
         rows = np.unique(rows)
         missing = rows[~self.loaded[rows]]
         if missing.size == 0:
@@ -185,20 +227,25 @@ class Batch:
         if self._reread is None:
             raise RuntimeError("shingle sets were not kept and the input cannot be read again")
         started = time.perf_counter()
-        sets = {r: (self.shingle_sets[r], self.own_sets[r], self.figure_sets[r]) for r in np.flatnonzero(self.loaded).tolist()}
-        sets.update((row, (p.shingles, p.own, p.figures)) for row, p in self._reread(missing).items())
-        self._set_all(sets)
+        wanted = self.loaded.copy()
+        wanted[missing] = True
+        sizes = np.where(wanted[:, None], self.set_sizes, 0)
+        whole = self.set_sizes[:, 1] == self.set_sizes[:, 0]  # own words are all the shingles
+        shingles = PackedSets.allocate(sizes[:, 0])
+        own = OwnSets.allocate(shingles, whole, np.where(whole, 0, sizes[:, 1]))
+        packed: tuple[Any, ...] = (shingles, own, PackedSets.allocate(sizes[:, 2]))  # each has put()
+        old: tuple[Any, ...] = (self.shingle_sets, self.own_sets, self.figure_sets)
+        for row in np.flatnonzero(self.loaded).tolist():
+            for new, before in zip(packed, old):
+                new.put(row, before[row])
+        for row, sets in self._reread(missing):
+            if not all(new.put(row, values) for new, values in zip(packed, sets)):
+                raise InputError(
+                    f"the input changed while it was read twice: {self.ids[row]!r} has other text now"
+                )
+        self.shingle_sets, self.own_sets, self.figure_sets = packed
+        self.loaded = wanted
         self.seconds["reread"] = self.seconds.get("reread", 0.0) + time.perf_counter() - started
-
-    def _set_all(self, sets: dict[int, tuple[np.ndarray, np.ndarray, np.ndarray]]) -> None:
-        """Pack the sets of the rows in ``sets``; every other row gets empty sets."""
-        columns: tuple[list[np.ndarray], ...] = ([EMPTY] * len(self), [EMPTY] * len(self), [EMPTY] * len(self))
-        for row, triple in sets.items():
-            for column, values in zip(columns, triple):
-                column[row] = values
-        self.shingle_sets, self.own_sets, self.figure_sets = (PackedSets(c) for c in columns)
-        self.loaded[:] = False
-        self.loaded[list(sets)] = True
 
     def score(self, a: int, b: int) -> Score:
         """Overlap of rows ``a`` and ``b`` (all shingles, own words and figures) and
@@ -251,7 +298,7 @@ def _chunks(items: Iterator[Article], size: int) -> Iterator[list[Article]]:
         yield chunk
 
 
-def _stack(matrices: list[np.ndarray | None], width: int) -> np.ndarray:
+def _stack(matrices: Sequence[np.ndarray | None], width: int) -> np.ndarray:
     present = [m for m in matrices if m is not None]
     return np.concatenate(present) if present else np.empty((0, width), dtype=np.uint32)
 
@@ -314,7 +361,9 @@ class Deduplicator:
             Clusters with canonicals and reasons, singletons and rejections.
         """
         batch = self.prepare_batch(articles)
-        return self.finish(batch, self.find_candidates(batch))
+        pairs = self.find_candidates(batch)
+        batch.release_signatures()  # the second pass holds shingle sets instead
+        return self.finish(batch, pairs)
 
     def prepare_batch(self, articles: Iterable[Article | Rejection], workers: int | None = None) -> Batch:
         """Stage 1 (first pass): reject the unusable articles, clean, shingle and sketch
@@ -333,88 +382,80 @@ class Deduplicator:
         # Small inputs, and inputs that cannot be read twice, keep their shingle sets.
         keep = len(first) < _PREPARE_CHUNK or not rereadable
         workers = _cores() if workers is None else workers
-        sketches = list(self._sketch_all(itertools.chain([first], chunks), workers, keep))
+        chunks = itertools.chain([first], chunks)
 
         positions: list[int] = []  # per usable article: its row, or -1
         facts: list[canon.ArticleFacts] = []
         removed: dict[str, tuple[Removed, ...]] = {}
-        for sketch in sketches:
+        matrices: list[np.ndarray] = []
+        ledes: list[np.ndarray | None] = []
+        sizes: list[np.ndarray] = []
+        prepared: list[Prepared] = []
+        minhash_seconds = 0.0
+        for sketch in _in_order(_sketch_chunk, self.config, chunks, workers, keep):
             positions.extend(-1 if row < 0 else len(facts) + row for row in sketch.outcomes)
             rejected.extend(sketch.rejected)
             removed.update((f.id, r) for f, r in zip(sketch.facts, sketch.removed) if r)
             facts.extend(sketch.facts)
+            matrices.append(sketch.signatures)
+            ledes.append(sketch.lede_signatures)
+            sizes.append(sketch.set_sizes)
+            prepared.extend(sketch.prepared or [])
+            minhash_seconds += sketch.minhash_seconds
         cfg = self.config
-        matrix = _stack([k.signatures for k in sketches], cfg.minhash.num_perm)
-        lede = _stack([k.lede_signatures for k in sketches], cfg.lsh.lede_perm) if cfg.lsh.lede_shingles else None
-        prepared = [p for k in sketches for p in (k.prepared or [])] if keep else None
+        matrix = _stack(matrices, cfg.minhash.num_perm)
+        del matrices
+        lede = _stack(ledes, cfg.lsh.lede_perm) if cfg.lsh.lede_shingles else None
+        set_sizes = np.concatenate(sizes) if sizes else np.empty((0, 3), dtype=np.int64)
         row_of = np.array(positions, dtype=np.int64)
+        del positions
         reread = None if keep else functools.partial(self._reread, articles, row_of, facts, workers)
-        batch = Batch(facts, removed, matrix, lede, rejected, prepared, reread)
+        batch = Batch(facts, removed, matrix, lede, rejected, set_sizes, prepared if keep else None, reread)
         batch.seconds["prepare"] = time.perf_counter() - started
-        batch.seconds["minhash"] = sum(k.minhash_seconds for k in sketches)
+        batch.seconds["minhash"] = minhash_seconds
         batch.counters["articles_in"] = len(facts) + len(rejected)
-        batch.counters["shingles"] = sum(k.shingles for k in sketches)
+        batch.counters["shingles"] = int(set_sizes[:, 0].sum())
         return batch
-
-    def _sketch_all(self, chunks: Iterator[list[Article]], workers: int, keep: bool) -> Iterator[Sketch]:
-        """:func:`_sketch` of every chunk, in input order; in worker processes when
-        there is more than one chunk and more than one worker."""
-        first = next(chunks, [])
-        second = next(chunks, None)
-        if workers <= 1 or second is None:
-            yield from (_sketch(self, chunk, keep) for chunk in itertools.chain([first], [second] if second else [], chunks))
-            return
-        with ProcessPoolExecutor(workers) as pool:
-            in_flight: deque[Future[Sketch]] = deque()
-            for chunk in itertools.chain([first, second], chunks):
-                in_flight.append(pool.submit(_sketch_chunk, self.config, chunk, keep))
-                if len(in_flight) > 2 * workers:  # bounded: a few chunks read ahead
-                    yield in_flight.popleft().result()
-            while in_flight:
-                yield in_flight.popleft().result()
 
     def _reread(
         self, articles: Iterable[Article | Rejection], row_of: np.ndarray, facts: list[canon.ArticleFacts],
         workers: int, rows: np.ndarray,
-    ) -> dict[int, Prepared]:
-        """Second pass: read the input again and prepare the articles of ``rows``."""
-        wanted = np.zeros(len(facts), dtype=bool)
+    ) -> Iterator[tuple[int, Sets]]:
+        """Second pass: read the input again and yield the sets of the articles of ``rows``."""
+        wanted = np.zeros(row_of.size, dtype=bool)
         wanted[rows] = True
-        picked: list[tuple[int, Article]] = []
-        for position, article in enumerate(_usable(articles, [])):
-            row = int(row_of[position]) if position < row_of.size else -1
-            if row >= 0 and wanted[row]:
-                if article.id != facts[row].id:
-                    raise InputError(
-                        f"the input changed while it was read twice: article {position + 1} is now "
-                        f"{article.id!r}, was {facts[row].id!r}; pass a list or files that stay the same"
-                    )
-                picked.append((row, article))
-        outcomes = list(self._prepare_all([a for _, a in picked], workers))
-        out: dict[int, Prepared] = {}
-        for (row, article), outcome in zip(picked, outcomes):
-            if not isinstance(outcome, Prepared):
-                raise InputError(f"the input changed while it was read twice: {article.id!r} is now rejected")
-            out[row] = outcome
-        if len(out) != rows.size:
-            raise InputError("the input changed while it was read twice: it has fewer articles now")
-        return out
+        picked_rows: list[int] = []
 
-    def _prepare_all(self, articles: list[Article], workers: int) -> Iterator[Prepared | Rejection]:
-        """:meth:`prepare` of every article, in input order (chunks in worker processes
-        when there is more than one)."""
-        if workers <= 1 or len(articles) <= _PREPARE_CHUNK:
-            yield from (self.prepare(a) for a in articles)
-            return
-        chunks = [articles[i : i + _PREPARE_CHUNK] for i in range(0, len(articles), _PREPARE_CHUNK)]
-        with ProcessPoolExecutor(workers) as pool:
-            for outcomes in pool.map(_prepare_chunk, itertools.repeat(self.config), chunks):
-                yield from outcomes
+        def picked() -> Iterator[Article]:
+            for position, article in enumerate(_usable(articles, [])):
+                row = int(row_of[position]) if position < row_of.size else -1
+                if row >= 0 and wanted[row]:
+                    if article.id != facts[row].id:
+                        raise InputError(
+                            f"the input changed while it was read twice: article {position + 1} is now "
+                            f"{article.id!r}, was {facts[row].id!r}; pass a list or files that stay the same"
+                        )
+                    picked_rows.append(row)
+                    yield article
+
+        results = _in_order(_sets_chunk, self.config, _chunks(picked(), _PREPARE_CHUNK), workers)
+        done = 0
+        for outcomes in results:
+            for sets in outcomes:
+                row = picked_rows[done]
+                if sets is None:
+                    raise InputError(f"the input changed while it was read twice: {facts[row].id!r} is now rejected")
+                yield row, sets
+                done += 1
+        if done != rows.size:
+            raise InputError("the input changed while it was read twice: it has fewer articles now")
 
     def find_candidates(self, batch: Batch) -> np.ndarray:
         """Stage 3: LSH over the first pass's signatures; returns candidate row pairs ``int64[m, 2]``."""
         cfg = self.config
         matrix = batch.signatures
+        if matrix is None:
+            raise RuntimeError("the batch's signatures were released; prepare it again")
         t = time.perf_counter()
         bands, rows = cfg.lsh_params()
         workers = _lsh_workers(matrix.shape[0])

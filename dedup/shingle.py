@@ -22,7 +22,7 @@ import numpy as np
 import xxhash
 
 from dedup import _kernels
-from dedup._hashing import CHAIN, U64, fmix64
+from dedup._hashing import CHAIN, U64, fmix64, sorted_unique
 from dedup.text.normalize import fold
 from dedup.text.quotes import quoted_spans
 
@@ -41,18 +41,6 @@ def hash_tokens(tokens: list[str]) -> np.ndarray:
     """xxh3-64 of each token's UTF-8 bytes (seed 0), as uint64."""
     digest = xxhash.xxh3_64_intdigest
     return np.fromiter((digest(t.encode("utf-8")) for t in tokens), dtype=U64, count=len(tokens))
-
-
-def sorted_unique(values: np.ndarray) -> np.ndarray:
-    """``np.unique`` of a 1-d array, by sorting (numpy's hash-based unique costs about
-    eight times more on the few hundred values of an article)."""
-    ordered = np.sort(values)
-    if ordered.size < 2:
-        return ordered
-    keep = np.empty(ordered.size, dtype=bool)
-    keep[0] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=keep[1:])
-    return ordered[keep]
 
 
 def chain_ngrams(token_hashes: np.ndarray, size: int) -> np.ndarray:

@@ -265,6 +265,23 @@ class PackedSets:
         np.cumsum(np.fromiter(map(len, sets), dtype=np.int64, count=len(sets)), out=self.offsets[1:])
         self.flat = np.concatenate([*sets, EMPTY]).astype(np.uint64, copy=False)
 
+    @classmethod
+    def allocate(cls, sizes: np.ndarray) -> PackedSets:
+        """Room for rows of the given sizes, to be filled with :meth:`put`."""
+        packed = cls.__new__(cls)
+        packed.offsets = np.zeros(sizes.size + 1, dtype=np.int64)
+        np.cumsum(sizes, out=packed.offsets[1:])
+        packed.flat = np.empty(int(packed.offsets[-1]), dtype=np.uint64)
+        return packed
+
+    def put(self, row: int, values: np.ndarray) -> bool:
+        """Fill an allocated row; False (and nothing written) when the size differs."""
+        start, end = self.offsets[row], self.offsets[row + 1]
+        if values.size != end - start:
+            return False
+        self.flat[start:end] = values
+        return True
+
     def __len__(self) -> int:
         return self.offsets.size - 1
 
@@ -276,15 +293,60 @@ class PackedSets:
         return np.diff(self.offsets)
 
 
+class OwnSets:
+    """Own-words sets beside their shingle sets, stored compactly: a row whose own
+    words are all of its shingles (no quotation in the article: the usual case) stores
+    nothing, since own words are a subset of the shingles and the sizes are equal.
+
+    Example:
+        >>> shingles = PackedSets([np.array([1, 5], dtype=np.uint64), np.array([2, 3], dtype=np.uint64)])
+        >>> own = OwnSets(shingles, [np.array([1, 5], dtype=np.uint64), np.array([3], dtype=np.uint64)])
+        >>> own[0].tolist(), own[1].tolist(), own.partial.flat.tolist(), own.sizes.tolist()
+        ([1, 5], [3], [3], [2, 1])
+    """
+
+    def __init__(self, shingles: PackedSets, own: Sequence[np.ndarray] | None = None) -> None:
+        self.shingles = shingles
+        if own is None:
+            own = [EMPTY] * len(shingles)
+        self.whole = np.fromiter(map(len, own), dtype=np.int64, count=len(own)) == shingles.sizes
+        self.partial = PackedSets([EMPTY if whole else values for whole, values in zip(self.whole.tolist(), own)])
+
+    @classmethod
+    def allocate(cls, shingles: PackedSets, whole: np.ndarray, partial_sizes: np.ndarray) -> OwnSets:
+        """Rows marked ``whole`` take their shingles; the others get room for
+        ``partial_sizes``, filled with :meth:`put`."""
+        own = cls.__new__(cls)
+        own.shingles, own.whole, own.partial = shingles, whole.copy(), PackedSets.allocate(partial_sizes)
+        return own
+
+    def put(self, row: int, values: np.ndarray) -> bool:
+        """Fill an allocated row (nothing to store for a whole row); False when the size differs."""
+        if self.whole[row]:
+            return values.size == self.shingles.offsets[row + 1] - self.shingles.offsets[row]
+        return self.partial.put(row, values)
+
+    def __len__(self) -> int:
+        return len(self.shingles)
+
+    def __getitem__(self, row: int) -> np.ndarray:
+        return self.shingles[row] if self.whole[row] else self.partial[row]
+
+    @property
+    def sizes(self) -> np.ndarray:
+        return np.where(self.whole, self.shingles.sizes, self.partial.sizes)
+
+
 def pair_scores(
-    pairs: np.ndarray, shingles: PackedSets, own: PackedSets, figures: PackedSets, hours_apart: np.ndarray
+    pairs: np.ndarray, shingles: PackedSets, own: OwnSets, figures: PackedSets, hours_apart: np.ndarray
 ) -> list[Score]:
     """The :class:`Score` of every pair ``(a, b)``: overlaps counted in one compiled pass
     over the sorted arrays (numpy, pair by pair, without numba); ``hours_apart`` is
     per pair, NaN when either side is undated."""
     if _kernels.AVAILABLE:
         counts = _kernels.pair_overlaps(
-            pairs, (shingles.flat, shingles.offsets), (own.flat, own.offsets), (figures.flat, figures.offsets)
+            pairs, (shingles.flat, shingles.offsets), (own.partial.flat, own.partial.offsets, own.whole),
+            (figures.flat, figures.offsets),
         )
     else:
         counts = np.array(

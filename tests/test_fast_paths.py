@@ -17,7 +17,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from dedup import _kernels
-from dedup.shingle import chain_ngrams, sorted_unique
+from dedup._hashing import sorted_unique
+from dedup.shingle import chain_ngrams
 from dedup.text import clean as clean_module
 from dedup.text.clean import (
     _CAPTION_SENTENCE,

@@ -26,6 +26,8 @@ def planted_articles(n: int = 200, copies: int = 25, seed: int = 4) -> list[Arti
     rng = np.random.default_rng(seed)
     words = np.array([f"w{i}" for i in range(500)])
     texts = [" ".join(rng.choice(words, 110)) + "." for _ in range(n)]
+    # a quotation in every third article: own words are then a part of the shingles
+    texts = [t + ' She said "' + " ".join(rng.choice(words, 12)) + '."' if i % 3 == 0 else t for i, t in enumerate(texts)]
     texts += [t + " A closing line added by the second site." for t in texts[:copies]]
     articles = [Article(f"id{i:04d}", t) for i, t in enumerate(texts)]
     return [*articles, Article("id0003", "a record that reuses an id"), Article("blank", " ")]
@@ -89,6 +91,9 @@ def test_input_that_changes_between_readings_is_an_error(small_chunks):
         dedup.deduplicate(ChangingInput(articles, renamed))
     with pytest.raises(InputError, match="fewer articles"):
         dedup.deduplicate(ChangingInput(articles, articles[:10]))
+    shortened = [Article(a.id, a.text[: len(a.text) // 2]) for a in articles]
+    with pytest.raises(InputError, match="has other text now"):
+        dedup.deduplicate(ChangingInput(articles, shortened))
 
 
 def test_counting_keeps_an_input_readable_twice_and_counts_once():

@@ -281,11 +281,11 @@ def test_undated_articles_are_untouched_by_the_date_rule():
 
 def test_pair_scores_equal_score_pair_by_pair_with_and_without_numba(monkeypatch):
     from dedup import _kernels
-    from dedup.verify import PackedSets, pair_scores
+    from dedup.verify import OwnSets, PackedSets, pair_scores
 
     rng = np.random.default_rng(3)
     sets = [np.unique(rng.integers(0, 60, n).astype(np.uint64)) for n in (0, 1, 5, 30, 40, 55)]
-    own = [s[: s.size // 2] for s in sets]
+    own = [s if k % 2 else s[: s.size // 2] for k, s in enumerate(sets)]  # whole and partial own words
     figures = [np.unique(rng.integers(0, 5, 3).astype(np.uint64)) for _ in sets]
     pairs = np.array([(i, j) for i in range(len(sets)) for j in range(i + 1, len(sets))], dtype=np.int64)
     hours = np.where(pairs[:, 0] % 2 == 0, np.nan, 3.0)
@@ -293,7 +293,9 @@ def test_pair_scores_equal_score_pair_by_pair_with_and_without_numba(monkeypatch
         score(sets[i], sets[j], own[i], own[j], figures[i], figures[j], None if i % 2 == 0 else 3.0)
         for i, j in pairs.tolist()
     ]
-    packed = (PackedSets(sets), PackedSets(own), PackedSets(figures))
+    shingles = PackedSets(sets)
+    packed = (shingles, OwnSets(shingles, own), PackedSets(figures))
+    assert packed[1].whole.tolist() == [True, True, False, True, False, True]  # empty, odd rows, ...
     assert pair_scores(pairs, *packed, hours) == want
     monkeypatch.setattr(_kernels, "AVAILABLE", False)
     assert pair_scores(pairs, *packed, hours) == want
