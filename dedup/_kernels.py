@@ -672,8 +672,8 @@ def band_runs(
     packed = np.empty(keys.size, dtype=np.uint64)
     _pack_keys(keys, ranks, rank_bits, packed)
     packed.sort()  # numpy's sort (vectorised, and it releases the GIL)
-    member_rank = np.empty(keys.size, dtype=np.int64)
-    member_run = np.empty(keys.size, dtype=np.int64)
+    member_rank = np.empty(keys.size, dtype=np.int32 if keys.size < 2**31 else np.int64)
+    member_run = np.empty(keys.size, dtype=member_rank.dtype)
     count, largest, oversized = _scan_runs(packed, rank_bits, max_bucket, member_rank, member_run)
     del packed  # copies of the members only: the n-row buffers go now, not with the band
     return member_rank[:count].copy(), member_run[:count].copy(), largest, oversized
