@@ -92,9 +92,10 @@ class Sketch:
     prepared: list[Prepared] | None
 
 
-def _sketch(dedup: Deduplicator, articles: list[Article], keep_prepared: bool) -> Sketch:
-    """Prepare a chunk of articles and sketch it (see :class:`Sketch`)."""
-    cfg = dedup.config
+def _sketch_chunk(config: DedupConfig, articles: list[Article], keep_prepared: bool) -> Sketch:
+    """Prepare a chunk of articles and sketch it (see :class:`Sketch`); runs in a worker
+    process when there are several chunks."""
+    dedup = Deduplicator(config)
     outcomes: list[int] = []
     rejected: list[Rejection] = []
     prepared: list[Prepared] = []
@@ -107,9 +108,9 @@ def _sketch(dedup: Deduplicator, articles: list[Article], keep_prepared: bool) -
             outcomes.append(len(prepared))
             prepared.append(outcome)
     started = time.perf_counter()
-    matrix = signatures([p.shingles for p in prepared], cfg.minhash.num_perm, cfg.minhash.seed)
+    matrix = signatures([p.shingles for p in prepared], config.minhash.num_perm, config.minhash.seed)
     lede = (
-        signatures([p.lede for p in prepared], cfg.lsh.lede_perm, cfg.minhash.seed) if cfg.lsh.lede_shingles else None
+        signatures([p.lede for p in prepared], config.lsh.lede_perm, config.minhash.seed) if config.lsh.lede_shingles else None
     )
     return Sketch(
         outcomes=outcomes,
@@ -125,11 +126,6 @@ def _sketch(dedup: Deduplicator, articles: list[Article], keep_prepared: bool) -
         minhash_seconds=time.perf_counter() - started,
         prepared=prepared if keep_prepared else None,
     )
-
-
-def _sketch_chunk(config: DedupConfig, articles: list[Article], keep_prepared: bool) -> Sketch:
-    """:func:`_sketch` in a worker process."""
-    return _sketch(Deduplicator(config), articles, keep_prepared)
 
 
 Sets = tuple[np.ndarray, np.ndarray, np.ndarray]

@@ -385,10 +385,11 @@ class _PageScan:
         )
 
 
+# The scan that tries every pattern: what the prefilters must be equivalent to (tests).
 _EVERYTHING = _PageScan(_JUNK_PHRASES, pipes=True, inline_credits=True, captions=True)
 
 
-def _junk_kind(block: str, n: int, scan: _PageScan = _EVERYTHING) -> str | None:
+def _junk_kind(block: str, n: int, scan: _PageScan) -> str | None:
     """The kind of junk a block of ``n`` words is, judged on the block alone, or None
     (``scan`` only skips the patterns that do not occur on the page)."""
     if n == 0:
@@ -412,7 +413,7 @@ def _is_prose(block: str, n: int) -> bool:
     return n >= 5 and (n >= 15 or ends_sentence(block))
 
 
-def _clean_sentences(block: str, seen: set[str], removed: list[Removed], scan: _PageScan = _EVERYTHING) -> str:
+def _clean_sentences(block: str, seen: set[str], removed: list[Removed], scan: _PageScan) -> str:
     """Drop caption sentences, inline credits and sentences already seen."""
     kept: list[str] = []
     for sentence in split_sentences(block):
