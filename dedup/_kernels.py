@@ -599,6 +599,37 @@ if AVAILABLE:
         return count, largest, oversized
 
     @_njit_loop
+    def _find_literals(
+        buf: np.ndarray, single: np.ndarray, starts: np.ndarray, items: np.ndarray, literals: np.ndarray,
+        offsets: np.ndarray, found: np.ndarray,
+    ) -> None:
+        """Mark in ``found`` each literal that occurs in ``buf``: one pass over the
+        bytes, trying at each position only the literals that begin with its two
+        bytes (``starts``/``items`` list them by their first two bytes; ``single``
+        maps a byte to its one-byte literal, or -1)."""
+        n = buf.size
+        for i in range(n):
+            byte = np.int64(buf[i])
+            if single[byte] >= 0:
+                found[single[byte]] = True
+            if i + 1 == n:
+                break
+            pair = (byte << 8) | np.int64(buf[i + 1])
+            for k in range(starts[pair], starts[pair + 1]):
+                lit = items[k]
+                if found[lit]:
+                    continue
+                first = offsets[lit]
+                length = offsets[lit + 1] - first
+                if i + length > n:
+                    continue
+                j = 2
+                while j < length and buf[i + j] == literals[first + j]:
+                    j += 1
+                if j == length:
+                    found[lit] = True
+
+    @_njit_loop
     def _token_hashes(
         buf: np.ndarray, size: int, table: np.ndarray, secret: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -614,6 +645,41 @@ def token_hashes(normalized: str) -> tuple[np.ndarray, np.ndarray]:
     encoded = normalized.encode("utf-8")
     buf = np.frombuffer(encoded, dtype=np.uint8)
     return _token_hashes(buf, len(encoded), word_table(), _SECRET)
+
+
+class LiteralTable:
+    """Literal strings prepared for :meth:`found`: their UTF-8 bytes packed end to end
+    and listed by first byte. A literal occurs in a text exactly when its UTF-8 bytes
+    occur in the text's UTF-8 bytes (UTF-8 never matches inside a character).
+
+    Example:
+        >>> LiteralTable(["cookie", "©"]).found("© 2024".encode()).tolist()
+        [False, True]
+    """
+
+    def __init__(self, literals: list[str]) -> None:
+        encoded = [literal.encode("utf-8") for literal in literals]
+        if not all(encoded):
+            raise ValueError("literals must not be empty")
+        self.literals = np.frombuffer(b"".join(encoded), dtype=np.uint8).copy()
+        self.offsets = np.zeros(len(encoded) + 1, dtype=np.int64)
+        np.cumsum([len(e) for e in encoded], out=self.offsets[1:])
+        self.single = np.full(256, -1, dtype=np.int64)
+        for k, e in enumerate(encoded):
+            if len(e) == 1:
+                self.single[e[0]] = k
+        longer = sorted((e[0] << 8 | e[1], k) for k, e in enumerate(encoded) if len(e) > 1)
+        self.items = np.array([k for _, k in longer], dtype=np.int64)
+        counts = np.bincount(np.array([pair for pair, _ in longer], dtype=np.int64), minlength=1 << 16)
+        self.starts = np.zeros((1 << 16) + 1, dtype=np.int64)
+        np.cumsum(counts, out=self.starts[1:])
+
+    def found(self, data: bytes) -> np.ndarray:
+        """``bool[len(literals)]``: which literals occur in ``data`` (UTF-8 bytes)."""
+        found = np.zeros(self.offsets.size - 1, dtype=np.bool_)
+        buf = np.frombuffer(data, dtype=np.uint8)
+        _find_literals(buf, self.single, self.starts, self.items, self.literals, self.offsets, found)
+        return found
 
 
 def chain_ngrams(token_hashes: np.ndarray, size: int) -> np.ndarray:

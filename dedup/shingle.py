@@ -58,6 +58,12 @@ def chain_ngrams(token_hashes: np.ndarray, size: int) -> np.ndarray:
     return acc
 
 
+def word_ngrams(normalized: str, size: int) -> np.ndarray:
+    """Hash of every word ``size``-gram of normalised text, in reading order (not
+    deduplicated; the compiled tokeniser when present, the same values either way)."""
+    return chain_ngrams(_token_hashes_and_starts(normalized)[0], size)
+
+
 def shingles(normalized: str, size: int) -> np.ndarray:
     """Sorted unique uint64 hashes of the word ``size``-grams of normalised text.
 

@@ -172,3 +172,65 @@ def test_compiled_chain_ngrams_equal_the_numpy_path(size, count, monkeypatch):
     compiled = chain_ngrams(hashes, size)
     monkeypatch.setattr(_kernels, "AVAILABLE", False)
     assert np.array_equal(compiled, chain_ngrams(hashes, size))
+
+
+LITERAL_TEXT = st.lists(
+    st.one_of(
+        st.sampled_from(sorted(clean_module._IGNORING_CASE.strings + clean_module._CASED.strings)),
+        st.text(max_size=12),
+        st.sampled_from(["©", "(", "/", "@", "c", "co", "coo", "\u00e9", "\U0001f600"]),
+    ),
+    max_size=12,
+).map("".join)
+
+
+@settings(max_examples=500, deadline=None)
+@given(LITERAL_TEXT)
+def test_literal_scan_finds_exactly_the_literals_in_the_text(text):
+    for literals in (clean_module._IGNORING_CASE, clean_module._CASED):
+        found = literals.found(text)
+        assert {literal for k, literal in enumerate(literals.strings) if found >> k & 1} == {
+            literal for literal in literals.strings if literal in text
+        }
+
+
+@settings(max_examples=200, deadline=None)
+@given(pages())
+def test_literal_scan_passes_the_kinds_that_the_substring_tests_pass(page):
+    lowered = page.translate(_IGNORECASE_TO_ASCII).lower()
+    for kind in clean_module._LITERALS:
+        text = page if kind == "inline-credit" else lowered
+        literals = clean_module._CASED if kind == "inline-credit" else clean_module._IGNORING_CASE
+        assert literals.passes(kind, literals.found(text)) == clean_module._mentions(text, kind)
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "The mayor said the bridge would open on Monday. The mayor said the bridge would open on Monday.",
+        "The mayor said the bridge would open on Monday morning.\nCritics said so. The mayor said the bridge "
+        "would open on Monday morning.",
+        "THE MAYOR SAID THE BRIDGE WOULD OPEN ON MONDAY. The mayor said the bridge would open on Monday.",
+    ],
+)
+def test_a_repeated_sentence_is_removed_even_on_a_plain_page(page):
+    cleaned = clean(page)
+    assert [r.kind for r in cleaned.removed] == ["repeat"]
+    assert cleaned.body.lower().count("the mayor said the bridge would open on monday") == 1
+
+
+def test_the_other_spaces_are_every_whitespace_character_but_space_and_line_break():
+    spaces = re.compile(r"\s")
+    every = {chr(code) for code in range(sys.maxunicode + 1) if spaces.match(chr(code))}
+    assert set(clean_module._SPACES_BUT_SPACE_AND_LINE_BREAK) == every - {" ", "\n"}
+    assert all(c.isspace() for c in every)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(st.sampled_from(["a", " ", "\n", "\t", "\u00a0", "\u3000", "\u2029", "b c"]), max_size=10).map("".join))
+def test_page_scan_space_tests_equal_the_regular_expression(page):
+    scan = _PageScan.of([page])
+    runs = re.search(r"\s{2,}", page) is not None
+    assert scan.plain_spaces == (not runs and re.search(r"[^\S \n]", page) is None)
+    if runs:
+        assert scan.inline_credits
