@@ -11,11 +11,12 @@ import json
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn
 
 from dedup import __version__
 from dedup.calibrate import precision_recall_curve, suggest_threshold
 from dedup.config import DedupConfig
+from dedup.dates import parse_published
 from dedup.errors import DedupError, InputError
 from dedup.evaluate import format_scores, load_ignore, load_labels, predicted_labels, score_clusters
 from dedup.io.readers import ArticleFiles, read_articles
@@ -94,7 +95,72 @@ def build_parser() -> argparse.ArgumentParser:
         help="pairwise precision the suggested threshold must reach (default 0.99)",
     )
     evaluate.add_argument("--show-errors", type=int, default=10, metavar="N", help="list up to N wrong pairs of each kind")
+    _add_index_parser(commands)
     return parser
+
+
+def _add_index_parser(commands: Any) -> None:
+    index = commands.add_parser(
+        "index",
+        help="a persistent index for ingestion: add, check, stats, expire, remove",
+        description="A persistent index of articles (a SQLite file, or PostgreSQL with --db postgresql://...). "
+        "'add' and 'check' print one JSON verdict per input article.",
+    )
+    actions = index.add_subparsers(dest="action", metavar="ACTION", parser_class=_Parser)
+    actions.required = True
+
+    def with_db(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+        parser.add_argument(
+            "--db", required=True, metavar="FILE|URL",
+            help="the index: a SQLite file (created when missing) or a postgresql:// URL",
+        )
+        return parser
+
+    for name, text in (
+        ("add", "match each article against the index and store it; one JSON verdict per line"),
+        ("check", "what 'add' would say, without storing anything"),
+    ):
+        action = with_db(actions.add_parser(name, help=text, description=text))
+        action.add_argument(
+            "paths", nargs="+", metavar="PATH",
+            help="a directory of .txt/.md files, a .txt/.md/.jsonl file, or - for JSONL on stdin",
+        )
+        action.add_argument("--config", metavar="FILE.toml", default=None, help="settings for a new index (TOML)")
+        action.add_argument("--threshold", type=_fraction, default=None, help="copy threshold for a new index")
+        action.add_argument("--workers", type=int, default=None, help="processes preparing articles (default 2)")
+    with_db(actions.add_parser("stats", help="counts, disk size and settings of the index (JSON)"))
+    expire = with_db(actions.add_parser("expire", help="remove articles published before a date"))
+    expire.add_argument("--before", required=True, metavar="DATE", help="ISO-8601 date or time, e.g. 2024-01-31")
+    remove = with_db(actions.add_parser("remove", help="remove articles by id"))
+    remove.add_argument("ids", nargs="+", metavar="ID", help="article ids")
+
+
+def _run_index(args: argparse.Namespace) -> str:
+    from dedup.index import Index
+
+    config = None
+    if args.action in ("add", "check") and (args.config or args.threshold is not None):
+        config = _config(args)
+    with Index(args.db, config, workers=getattr(args, "workers", None)) as index:
+        if args.action in ("add", "check"):
+            articles = read_articles(args.paths)
+            verdicts = index.stream(articles) if args.action == "add" else map(index.check, articles)
+            for verdict in verdicts:
+                sys.stdout.write(json.dumps(verdict.as_dict(), ensure_ascii=False) + "\n")
+                sys.stdout.flush()  # a printed verdict is a committed one
+            return ""
+        if args.action == "stats":
+            return json.dumps(index.stats(), indent=2) + "\n"
+        if args.action == "expire":
+            before = parse_published(args.before)
+            if before is None:
+                raise InputError(f"--before {args.before!r}: not a date; use ISO-8601, e.g. 2024-01-31 or 2024-01-31T12:00Z")
+            return json.dumps({"expired": index.expire(before)}) + "\n"
+        results = {article_id: index.remove(article_id) for article_id in args.ids}
+        missing = [i for i, done in results.items() if not done]
+        if missing:
+            print(f"warning: not in the index: {', '.join(missing)}", file=sys.stderr)
+        return json.dumps({"removed": [i for i, done in results.items() if done], "missing": missing}) + "\n"
 
 
 def _config(args: argparse.Namespace) -> DedupConfig:
@@ -166,7 +232,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit code."""
     args = build_parser().parse_args(argv)
     try:
-        output = _run_eval(args) if args.command == "eval" else _run_report(args)
+        runners = {"eval": _run_eval, "index": _run_index, "report": _run_report}
+        output = runners[args.command](args)
         sys.stdout.write(output)
         sys.stdout.flush()
     except DedupError as exc:

@@ -196,6 +196,9 @@ class VerifyConfig:
             same words with other figures days later are a recurring report (a weekly
             estimate, a monthly notice). 0 turns the rule off; undated articles are
             never affected.
+        window_days: Two articles both dated more than this many days apart are never
+            copies (a time window for archives and long-running indexes). 0, the
+            default, sets no window; undated articles are never affected.
     """
 
     threshold: float = 0.5
@@ -203,13 +206,14 @@ class VerifyConfig:
     min_own_shingles: int = 10
     min_figures: int = 3
     recurring_after_hours: float = 48.0
+    window_days: float = 0.0
 
     @property
-    def rule(self) -> tuple[float, int, int, int, float]:
+    def rule(self) -> tuple[float, int, int, int, float, float]:
         """The arguments of :meth:`dedup.verify.Score.relation_code`."""
         return (
             self.threshold, self.min_excerpt_shingles, self.min_own_shingles, self.min_figures,
-            self.recurring_after_hours,
+            self.recurring_after_hours, self.window_days * 24.0,
         )
 
     def __post_init__(self) -> None:
@@ -218,6 +222,7 @@ class VerifyConfig:
         _check_int("verify.min_own_shingles", self.min_own_shingles, 1, 10**9)
         _check_int("verify.min_figures", self.min_figures, 1, 10**9)
         _check_number("verify.recurring_after_hours", self.recurring_after_hours, 0.0, 1e9)
+        _check_number("verify.window_days", self.window_days, 0.0, 1e7)
 
 
 @dataclass(frozen=True)
@@ -276,6 +281,7 @@ _FLAT_OPTIONS: dict[str, tuple[str, str]] = {
     "min_own_shingles": ("verify", "min_own_shingles"),
     "min_figures": ("verify", "min_figures"),
     "recurring_after_hours": ("verify", "recurring_after_hours"),
+    "window_days": ("verify", "window_days"),
     "shingle_size": ("shingle", "size"),
     "num_perm": ("minhash", "num_perm"),
     "seed": ("minhash", "seed"),
@@ -345,7 +351,8 @@ class DedupConfig:
     def with_options(self, **options: Any) -> DedupConfig:
         """A copy with flat options applied (``threshold``, ``num_perm``, ``shingle_size``,
         ``seed``, ``bands``, ``rows``, ``lsh_threshold``, ``max_bucket``, ``lede_shingles``, ``clean``,
-        ``fix_mojibake``, ``min_excerpt_shingles``, ``min_own_shingles``, ``min_figures``, ``recurring_after_hours``, ``canonical_policy``)."""
+        ``fix_mojibake``, ``min_excerpt_shingles``, ``min_own_shingles``, ``min_figures``, ``recurring_after_hours``, ``window_days``,
+        ``canonical_policy``)."""
         sections: dict[str, dict[str, Any]] = {}
         for name, value in options.items():
             if name not in _FLAT_OPTIONS:
@@ -375,6 +382,21 @@ class DedupConfig:
             except TypeError as exc:  # pragma: no cover - guarded by the check above
                 raise ConfigError(f"bad setting in [{stage}]: {exc}") from exc
         return dataclasses.replace(self, **changes)
+
+    def as_dict(self) -> dict[str, dict[str, Any]]:
+        """Every setting, one table per stage (the shape :meth:`from_dict` reads).
+
+        Example:
+            >>> DedupConfig.from_dict(DedupConfig().as_dict()) == DedupConfig()
+            True
+        """
+        return {
+            stage.name: {
+                f.name: list(value) if isinstance(value := getattr(getattr(self, stage.name), f.name), tuple) else value
+                for f in dataclasses.fields(getattr(self, stage.name))
+            }
+            for stage in dataclasses.fields(self)
+        }
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any], *, origin: str = "config") -> DedupConfig:

@@ -26,3 +26,10 @@ class InputError(DedupError, ValueError):
     """
 
     exit_code = 2
+
+
+class StorageError(DedupError):
+    """An index's storage cannot be opened or used (missing server, wrong file,
+    settings that differ from the ones the index was built with)."""
+
+    exit_code = 2

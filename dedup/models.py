@@ -7,7 +7,7 @@ dataclasses cross the public API.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
@@ -98,6 +98,58 @@ class Cluster:
     def duplicates(self) -> tuple[Member, ...]:
         """The members other than the canonical."""
         return self.members[1:]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What an index says about one article: new, a copy of a story it holds, or rejected.
+
+    Args:
+        id: The article's id.
+        status: ``new`` (the first of its story), ``duplicate`` (a copy of a story
+            already in the index) or ``rejected`` (unusable; see ``reason``).
+        cluster_id: The story's cluster id, the same for ever, whichever copy is
+            canonical (None when rejected).
+        canonical_id: The story's canonical article after this one: the article
+            itself when it is new or supersedes the old canonical.
+        matched: For a duplicate, the canonical it was verified against.
+        jaccard: Jaccard similarity with ``matched``.
+        containment: Share of this article's shingles found in ``matched``.
+        matched_containment: Share of ``matched``'s shingles found in this article.
+        relation: ``exact``, ``near`` or ``excerpt`` for a duplicate.
+        supersedes: The old canonical, when this article takes its place under the
+            canonical policy (a fuller version arrived).
+        reason: Why the canonical is the canonical (duplicates), or why the article
+            was rejected.
+        stored: Whether the article is now in the index (``add``) or not (``check``,
+            rejections).
+
+    Example:
+        >>> Verdict("a", "new", "c1", "a").keep
+        True
+    """
+
+    id: str
+    status: str
+    cluster_id: str | None = None
+    canonical_id: str | None = None
+    matched: str | None = None
+    jaccard: float | None = None
+    containment: float | None = None
+    matched_containment: float | None = None
+    relation: str | None = None
+    supersedes: str | None = None
+    reason: str | None = None
+    stored: bool = False
+
+    @property
+    def keep(self) -> bool:
+        """Whether a pipeline should keep the article: it is new, or the story's new canonical."""
+        return self.status == "new" or self.supersedes is not None
+
+    def as_dict(self) -> dict[str, Any]:
+        """The verdict as a JSON-ready mapping (what ``dedup index add`` prints)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
 @dataclass(frozen=True)

@@ -161,6 +161,16 @@ def _in_order(
             yield in_flight.popleft().result()
 
 
+def sketch_chunks(config: DedupConfig, chunks: Iterable[list[Article]], workers: int) -> Iterator[Sketch]:
+    """Prepare and sketch chunks of articles, keeping their sets, in input order: in
+    worker processes when ``workers`` > 1, else one chunk at a time as it arrives (a
+    trickling stream gets each chunk's result before the next chunk is read)."""
+    if workers > 1:
+        yield from _in_order(_sketch_chunk, config, chunks, workers, True)
+    else:
+        yield from (_sketch_chunk(config, chunk, True) for chunk in chunks)
+
+
 class Batch:
     """A batch after the first pass: per usable row its facts, signatures and set
     sizes, plus the rejections. Shingle sets are loaded only for the rows that need
@@ -530,7 +540,7 @@ class Deduplicator:
         batch: Batch,
         facts: list[canon.ArticleFacts],
         policy: tuple[str, ...],
-        rule: tuple[float, int, int, int, float],
+        rule: tuple[float, int, int, int, float, float],
     ) -> Cluster:
         head, reason = canon.elect(rows, facts, policy)
         ids = batch.ids
@@ -602,4 +612,4 @@ def deduplicate(articles: Iterable[Article | Rejection], config: DedupConfig | N
     return Deduplicator(base.with_options(**options) if options else base).run(articles)
 
 
-__all__ = ["Deduplicator", "cluster_id_for", "deduplicate"]
+__all__ = ["Deduplicator", "cluster_id_for", "deduplicate", "sketch_chunks"]

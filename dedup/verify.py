@@ -22,6 +22,9 @@ the shorter text is mostly contained in the other.
   labelled Reuters pairs); the same words with other figures days later are a
   recurring report (a weekly market estimate, a monthly price notice).
 
+With a time window (``window_days``), two articles dated further apart are never
+copies; undated articles are never affected.
+
 Relations:
     ``exact``: the same shingle set.
     ``near``: each side is in the other.
@@ -127,9 +130,13 @@ class Score:
         min_own_shingles: int,
         min_figures: int = 3,
         recurring_after_hours: float = 0.0,
+        window_hours: float = 0.0,
     ) -> int:
-        """The relation as an index into :data:`RELATIONS` (``recurring_after_hours`` 0: no date rule)."""
+        """The relation as an index into :data:`RELATIONS` (``recurring_after_hours`` 0: no
+        date rule; ``window_hours`` 0: no time window)."""
         if self.size_a == 0 or self.size_b == 0:
+            return NONE
+        if window_hours and self.hours_apart is not None and self.hours_apart > window_hours:
             return NONE
         if self.intersection == self.size_a == self.size_b:
             return EXACT
@@ -148,9 +155,12 @@ class Score:
         min_own_shingles: int,
         min_figures: int = 3,
         recurring_after_hours: float = 0.0,
+        window_hours: float = 0.0,
     ) -> str:
         """``exact``, ``near``, ``excerpt`` or ``none`` (see module docs)."""
-        code = self.relation_code(threshold, min_excerpt_shingles, min_own_shingles, min_figures, recurring_after_hours)
+        code = self.relation_code(
+            threshold, min_excerpt_shingles, min_own_shingles, min_figures, recurring_after_hours, window_hours
+        )
         return RELATIONS[code]
 
 
@@ -233,7 +243,7 @@ class Edges:
         return self.pairs[self.relation != NONE]
 
 
-def verify_pairs(pairs: np.ndarray, scores: Iterable[Score], rule: tuple[float, int, int, int, float]) -> Edges:
+def verify_pairs(pairs: np.ndarray, scores: Iterable[Score], rule: tuple[float, int, int, int, float, float]) -> Edges:
     """Decide the relation of every candidate pair from its score.
 
     Args:

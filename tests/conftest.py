@@ -8,6 +8,7 @@ excerpts and rolling stories whose overlaps are known exactly.
 from __future__ import annotations
 
 import itertools
+import os
 from pathlib import Path
 
 import numpy as np
@@ -63,3 +64,28 @@ def seeds_dir() -> Path:
 @pytest.fixture
 def prose() -> ProseMaker:
     return ProseMaker()
+
+
+@pytest.fixture(scope="session")
+def postgres_server():  # noqa: ANN201
+    """A real PostgreSQL server for the session (fails, never skips, when missing)."""
+    from postgres_server import PostgresServer
+
+    try:
+        server = PostgresServer()
+    except RuntimeError as exc:
+        pytest.fail(str(exc))
+    yield server
+    server.stop()
+
+
+_DATABASES = itertools.count()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def index_location(request, tmp_path):  # noqa: ANN001, ANN201
+    """Where a fresh index lives: a SQLite file, or a new PostgreSQL database."""
+    if request.param == "sqlite":
+        return str(tmp_path / "news.db")
+    server = request.getfixturevalue("postgres_server")
+    return server.database(f"test_{os.getpid()}_{next(_DATABASES)}")
