@@ -200,3 +200,32 @@ def test_a_missing_folder_or_a_non_index_file_is_a_clear_error(tmp_path):
 def test_an_unreachable_postgres_server_is_a_clear_error():
     with pytest.raises(StorageError, match="cannot connect to PostgreSQL at postgresql://someone@127.0.0.1:1/x"):
         Index("postgresql://someone:secret@127.0.0.1:1/x")
+
+
+def test_two_open_indexes_on_one_file_see_each_others_articles(tmp_path, story):
+    full, short = story
+    location = tmp_path / "shared.db"
+    with Index(location) as first, Index(location) as second:
+        assert second.check(Article("probe", short)).status == "new"  # loads its key map
+        first.add(Article("full", full))
+        assert second.check(Article("probe", short)).status == "duplicate"  # sees the new row
+        assert second.add(Article("short", short)).matched == "full"
+        assert first.check(Article("probe", short)).canonical_id == "full"
+
+
+def test_a_failed_write_leaves_no_trace_in_the_index_or_its_key_map(tmp_path, story, monkeypatch):
+    full, short = story
+    with Index(tmp_path / "news.db") as index:
+        store = index._store
+
+        def fail(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+            raise OSError("disk full")
+
+        monkeypatch.setattr(store, "add_cluster", fail)
+        with pytest.raises(OSError, match="disk full"):
+            index.add(Article("full", full))
+        monkeypatch.undo()
+        assert index.stats()["articles"] == 0
+        assert index.check(Article("short", short)).status == "new"
+        assert index.add(Article("full", full)).status == "new"
+        assert index.add(Article("short", short)).status == "duplicate"

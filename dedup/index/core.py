@@ -32,6 +32,7 @@ from typing import Any
 import numpy as np
 
 from dedup import canonical as canon
+from dedup._hashing import sorted_unique
 from dedup.config import DedupConfig
 from dedup.dates import epoch_hours
 from dedup.errors import StorageError
@@ -261,7 +262,7 @@ class Index:
                 rejection = next(rejected)
                 result.append(Verdict(rejection.id, "rejected", reason=rejection.reason))
             else:
-                result.append(_Sketched(item, prepared[row], np.unique(signed[row])))
+                result.append(_Sketched(item, prepared[row], sorted_unique(signed[row])))
         return result
 
     # -- matching and storing ----------------------------------------------------------

@@ -50,7 +50,7 @@ class PostgresStore(Store):
         with self.write(np.empty(0, dtype=np.int64)):
             # One schema creation at a time, however many workers start together.
             self._execute("SELECT pg_advisory_xact_lock(0)")
-            for statement in self._schema("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BYTEA", ""):
+            for statement in self._schema("BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY", "BYTEA", bands=""):
                 self._execute(statement)
 
     def _execute(self, sql: str, params: Sequence[Any] = ()) -> Any:

@@ -6,8 +6,11 @@ Tables (the same on both backends):
 * ``articles``: per article its row number ``rid``, id, cluster, dates, the facts the
   canonical policy looks at, its shingle, own-words and figure sets (sorted uint64,
   as bytes; own words only where they differ from the shingles) and its band keys.
-* ``bands(key, rid)``: the LSH band keys of every article, the key first so that
-  the articles sharing a key are one index range.
+* ``bands(key, rid)`` (PostgreSQL): the LSH band keys of every article, the key
+  first so that the articles sharing a key are one index range. SQLite keeps the
+  keys with each article only and looks them up in memory
+  (:mod:`dedup.index.bands`): one writer at a time, so it can read the new keys in
+  row order, and a table of keys costs it ~40 random page writes per article.
 * ``clusters(cluster_id, canonical_rid, size)``: every story, new ones included.
 
 Writes happen inside :meth:`Store.write`, one transaction that the backend makes
@@ -30,7 +33,7 @@ from dedup.canonical import ArticleFacts
 from dedup.dates import utc
 from dedup.verify import EMPTY
 
-SCHEMA_VERSION = "1"
+SCHEMA_VERSION = "2"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -200,7 +203,12 @@ class Store(abc.ABC):
         return int(rid)
 
     def _insert_keys(self, rid: int, keys: np.ndarray) -> None:
+        """Make an article findable by its band keys."""
         self._executemany("INSERT INTO bands (key, rid) VALUES (?, ?)", [(int(k), rid) for k in keys])
+
+    def _delete_keys(self, article: Stored) -> None:
+        """Forget an article's band keys."""
+        self._executemany("DELETE FROM bands WHERE key = ? AND rid = ?", [(int(k), article.rid) for k in article.keys])
 
     @abc.abstractmethod
     def _executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None: ...
@@ -234,7 +242,7 @@ class Store(abc.ABC):
 
     def delete(self, article: Stored) -> None:
         """Delete an article and its band keys (inside a write)."""
-        self._executemany("DELETE FROM bands WHERE key = ? AND rid = ?", [(int(k), article.rid) for k in article.keys])
+        self._delete_keys(article)
         self._execute("DELETE FROM articles WHERE rid = ?", (article.rid,))
 
     def rows_before(self, microseconds: int) -> list[int]:
@@ -270,16 +278,20 @@ class Store(abc.ABC):
         duplicates = int(self._one("SELECT COALESCE(SUM(size - 1), 0) FROM clusters WHERE size > 1") or 0)
         return {"articles": articles, "clusters": clusters, "duplicates": duplicates}
 
-    def _schema(self, row_type: str, blob: str, without_rowid: str) -> list[str]:
-        return [
+    def _schema(self, row_type: str, blob: str, bands: str | None) -> list[str]:
+        """The tables; ``bands`` is the suffix of the band table's definition, or None
+        for a backend that keeps no band table."""
+        band_table = (
+            [f"CREATE TABLE IF NOT EXISTS bands (key BIGINT NOT NULL, rid BIGINT NOT NULL, PRIMARY KEY (key, rid)){bands}"]
+            if bands is not None else []
+        )
+        return band_table + [
             "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
             f"CREATE TABLE IF NOT EXISTS articles (rid {row_type}, id TEXT NOT NULL UNIQUE, cluster_id TEXT NOT NULL, "
             "published_us BIGINT, added_us BIGINT NOT NULL, body_words INTEGER NOT NULL, boilerplate DOUBLE PRECISION "
             f"NOT NULL, shingles {blob} NOT NULL, own {blob}, figures {blob} NOT NULL, keys {blob} NOT NULL)",
             "CREATE INDEX IF NOT EXISTS articles_cluster ON articles (cluster_id)",
             "CREATE INDEX IF NOT EXISTS articles_time ON articles ((COALESCE(published_us, added_us)))",
-            f"CREATE TABLE IF NOT EXISTS bands (key BIGINT NOT NULL, rid BIGINT NOT NULL, PRIMARY KEY (key, rid))"
-            f"{without_rowid}",
             "CREATE TABLE IF NOT EXISTS clusters (cluster_id TEXT PRIMARY KEY, canonical_rid BIGINT NOT NULL, "
             "size INTEGER NOT NULL)",
         ]
