@@ -11,9 +11,10 @@ Example:
 """
 
 from dedup.config import DedupConfig
-from dedup.errors import ConfigError, DedupError, InputError
+from dedup.errors import ConfigError, DedupError, InputError, StorageError
+from dedup.index import Index
 from dedup.io.readers import read_articles
-from dedup.models import Article, Cluster, Member, Rejection, Removed, Result
+from dedup.models import Article, Cluster, Member, Rejection, Removed, Result, Verdict
 from dedup.pipeline import Deduplicator, deduplicate
 
 __version__ = "0.1.0"
@@ -25,11 +26,14 @@ __all__ = [
     "DedupConfig",
     "DedupError",
     "Deduplicator",
+    "Index",
     "InputError",
     "Member",
     "Rejection",
     "Removed",
     "Result",
+    "StorageError",
+    "Verdict",
     "__version__",
     "deduplicate",
     "read_articles",

@@ -24,6 +24,8 @@ from typing import Any
 
 import numpy as np
 
+from dedup._hashing import sorted_unique
+
 try:  # numba is a dependency, but a missing or broken install must not break dedup
     import numba
     from llvmlite import ir
@@ -630,6 +632,35 @@ if AVAILABLE:
                     found[lit] = True
 
     @_njit_loop
+    def _table_insert(table_prints: np.ndarray, table_rows: np.ndarray, prints: np.ndarray, rows: np.ndarray) -> None:
+        """Open addressing with linear probing on 32-bit fingerprints (the slot is the
+        fingerprint's low bits); an empty slot has row -1."""
+        mask = table_rows.size - 1
+        for i in range(prints.size):
+            slot = np.int64(prints[i]) & mask
+            while table_rows[slot] != -1:
+                slot = (slot + 1) & mask
+            table_prints[slot] = prints[i]
+            table_rows[slot] = rows[i]
+
+    @_njit_loop
+    def _table_lookup(table_prints: np.ndarray, table_rows: np.ndarray, prints: np.ndarray, out: np.ndarray) -> int:
+        """Rows of the slots holding one of ``prints``; returns how many were written
+        to ``out`` (-1 if ``out`` is too small)."""
+        mask = table_rows.size - 1
+        found = 0
+        for i in range(prints.size):
+            slot = np.int64(prints[i]) & mask
+            while table_rows[slot] != -1:
+                if table_prints[slot] == prints[i]:
+                    if found == out.size:
+                        return -1
+                    out[found] = table_rows[slot]
+                    found += 1
+                slot = (slot + 1) & mask
+        return found
+
+    @_njit_loop
     def _token_hashes(
         buf: np.ndarray, size: int, table: np.ndarray, secret: np.ndarray
     ) -> tuple[np.ndarray, np.ndarray]:
@@ -680,6 +711,55 @@ class LiteralTable:
         buf = np.frombuffer(data, dtype=np.uint8)
         _find_literals(buf, self.single, self.starts, self.items, self.literals, self.offsets, found)
         return found
+
+
+class KeyTable:
+    """Band key -> rows: a hash table with linear probing (compiled), 8 bytes a slot,
+    at most 5/8 full, grown by doubling. A key is kept as its high 32 bits only, so a
+    lookup may also return rows of keys that share those bits (one in 2**32 per
+    entry): callers verify every candidate anyway.
+
+    Example:
+        >>> table = KeyTable()
+        >>> table.add_many(np.array([7, 8], dtype=np.int64), np.array([5 << 32, 9 << 32], dtype=np.int64))
+        >>> table.rows(np.array([9 << 32], dtype=np.int64)).tolist()
+        [8]
+    """
+
+    def __init__(self, capacity: int = 1 << 16) -> None:
+        self.prints = np.zeros(capacity, dtype=np.uint32)
+        self.slots = np.full(capacity, -1, dtype=np.int32)
+        self.entries = 0
+
+    @staticmethod
+    def _prints(keys: np.ndarray) -> np.ndarray:
+        return (np.ascontiguousarray(keys, dtype=np.int64).view(np.uint64) >> np.uint64(32)).astype(np.uint32)
+
+    def add_many(self, rows: np.ndarray, keys: np.ndarray) -> None:
+        """Map ``keys[i]`` to ``rows[i]`` (rows below 2**31)."""
+        rows = np.asarray(rows, dtype=np.int64)
+        if rows.size and int(rows.max()) >= 2**31:
+            raise OverflowError("row numbers of 2**31 and above do not fit the key table")
+        needed = self.entries + rows.size
+        if needed * 8 > self.slots.size * 5:
+            capacity = self.slots.size
+            while needed * 8 > capacity * 5:
+                capacity *= 2
+            used = self.slots != -1
+            old_prints, old_rows = self.prints[used], self.slots[used]
+            self.prints = np.zeros(capacity, dtype=np.uint32)
+            self.slots = np.full(capacity, -1, dtype=np.int32)
+            _table_insert(self.prints, self.slots, old_prints, old_rows)
+        _table_insert(self.prints, self.slots, self._prints(keys), rows.astype(np.int32))
+        self.entries = needed
+
+    def rows(self, keys: np.ndarray) -> np.ndarray:
+        """The rows mapped from any of ``keys`` (sorted, without repeats)."""
+        prints = self._prints(keys)
+        out = np.empty(max(64, 4 * prints.size), dtype=np.int32)
+        while (found := _table_lookup(self.prints, self.slots, prints, out)) < 0:
+            out = np.empty(out.size * 4, dtype=np.int32)
+        return sorted_unique(out[:found].astype(np.int64))
 
 
 def chain_ngrams(token_hashes: np.ndarray, size: int) -> np.ndarray:
