@@ -160,3 +160,22 @@ def test_four_processes_adding_copies_of_the_same_stories_admit_each_story_once(
         stats = index.stats()
         assert (stats["articles"], stats["clusters"], stats["duplicates"]) == (800, 200, 600)
         assert all(len(c.members) == 4 for c in index.clusters())
+
+
+def test_add_reads_jsonl_from_stdin_and_reports_bad_lines_as_rejected(tmp_path):
+    text = generate(1, seed=2).texts[0]
+    feed = (
+        json.dumps({"id": "a", "text": text}) + "\n"
+        + "{not json\n"
+        + json.dumps({"id": "b", "text": text}) + "\n"
+        + json.dumps({"id": "c", "text": "   "}) + "\n"
+    ).encode()
+    done = run("index", "add", "--db", str(tmp_path / "news.db"), "-", stdin=feed)
+    assert done.returncode == 0, done.stderr.decode()
+    verdicts = [json.loads(line) for line in out(done).splitlines()]
+    assert [(v["id"], v["status"]) for v in verdicts] == [
+        ("a", "new"), ("<stdin>:2", "rejected"), ("b", "duplicate"), ("c", "rejected")
+    ]
+    assert verdicts[1]["reason"].startswith("not valid JSON") and "empty text" in verdicts[3]["reason"]
+    with Index(tmp_path / "news.db") as index:
+        assert index.stats()["articles"] == 2
