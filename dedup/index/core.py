@@ -40,7 +40,7 @@ from dedup.index.store import SCHEMA_VERSION, Entry, Store, Stored, from_microse
 from dedup.lsh import band_keys
 from dedup.models import Article, Cluster, Member, Rejection, Verdict
 from dedup.pipeline import Prepared, Sketch, cluster_id_for, sketch_chunks
-from dedup.verify import RELATIONS, Score, score
+from dedup.verify import RELATIONS, OwnSets, PackedSets, Score, pair_scores
 
 # Lede band keys are salted so that they never meet the whole-text band keys.
 _LEDE_SALT = np.uint64(0x9E3779B97F4A7C15)
@@ -296,11 +296,20 @@ class Index:
             yield part
 
     def _score(self, new: _Sketched, old: Stored) -> Score:
+        return self._scores(new, [old])[0]
+
+    def _scores(self, new: _Sketched, olds: list[Stored]) -> list[Score]:
+        """The article scored against each stored one, all in one compiled pass."""
+        if not olds:
+            return []
         p = new.prepared
-        apart = abs(epoch_hours(new.article.published) - epoch_hours(from_microseconds(old.published_us)))
-        return score(
-            p.shingles, old.shingles, p.own, old.own, p.figures, old.figures, None if np.isnan(apart) else apart
-        )
+        shingles = PackedSets([p.shingles] + [o.shingles for o in olds])
+        own = OwnSets(shingles, [p.own] + [o.own for o in olds])
+        figures = PackedSets([p.figures] + [o.figures for o in olds])
+        pairs = np.stack([np.zeros(len(olds), dtype=np.int64), np.arange(1, len(olds) + 1, dtype=np.int64)], axis=1)
+        published = epoch_hours(new.article.published)
+        hours = np.abs(np.array([epoch_hours(from_microseconds(o.published_us)) for o in olds]) - published)
+        return pair_scores(pairs, shingles, own, figures, hours)
 
     def _decide(self, new: _Sketched, write: bool) -> Verdict:
         """The verdict on one prepared article; stored when ``write`` (inside a write)."""
@@ -314,7 +323,8 @@ class Index:
         rule = cfg.verify.rule
         candidates = store.load(store.rows_sharing(new.keys))
         by_row = {c.rid: c for c in candidates}
-        stories = sorted({c.cluster_id for c in candidates if self._score(new, c).relation_code(*rule)})
+        scores = self._scores(new, candidates)
+        stories = sorted({c.cluster_id for c, s in zip(candidates, scores) if s.relation_code(*rule)})
         policy = cfg.canonical.policy
         choices: list[tuple[tuple[Any, ...], str, Stored, Score, int]] = []
         for cluster_id in stories:
