@@ -66,12 +66,8 @@ class _Sketched:
 
     article: Article
     prepared: Prepared
+    facts: canon.ArticleFacts
     keys: np.ndarray
-
-    @property
-    def facts(self) -> canon.ArticleFacts:
-        cleaned = self.prepared.cleaned
-        return canon.ArticleFacts(self.article.id, cleaned.body_words, self.article.published, cleaned.boilerplate_share)
 
 
 class Index:
@@ -262,7 +258,7 @@ class Index:
                 rejection = next(rejected)
                 result.append(Verdict(rejection.id, "rejected", reason=rejection.reason))
             else:
-                result.append(_Sketched(item, prepared[row], sorted_unique(signed[row])))
+                result.append(_Sketched(item, prepared[row], sketch.facts[row], sorted_unique(signed[row])))
         return result
 
     # -- matching and storing ----------------------------------------------------------
@@ -295,9 +291,6 @@ class Index:
         if part:
             yield part
 
-    def _score(self, new: _Sketched, old: Stored) -> Score:
-        return self._scores(new, [old])[0]
-
     def _scores(self, new: _Sketched, olds: list[Stored]) -> list[Score]:
         """The article scored against each stored one, all in one compiled pass."""
         if not olds:
@@ -322,9 +315,8 @@ class Index:
             )
         rule = cfg.verify.rule
         candidates = store.load(store.rows_sharing(new.keys))
-        by_row = {c.rid: c for c in candidates}
-        scores = self._scores(new, candidates)
-        stories = sorted({c.cluster_id for c, s in zip(candidates, scores) if s.relation_code(*rule)})
+        scored = {c.rid: (c, s) for c, s in zip(candidates, self._scores(new, candidates))}
+        stories = sorted({c.cluster_id for c, s in scored.values() if s.relation_code(*rule)})
         policy = cfg.canonical.policy
         choices: list[tuple[tuple[Any, ...], str, Stored, Score, int]] = []
         for cluster_id in stories:
@@ -333,8 +325,11 @@ class Index:
             head = store.canonical_row(cluster_id)
             if head is None:
                 continue
-            canonical = by_row.get(head) or store.load([head])[0]
-            s = self._score(new, canonical)
+            if head in scored:  # scored already as a candidate
+                canonical, s = scored[head]
+            else:
+                [canonical] = store.load([head])
+                [s] = self._scores(new, [canonical])
             code = s.relation_code(*rule)
             if code:
                 choices.append((canon.sort_key(canonical.facts, policy), cluster_id, canonical, s, code))

@@ -22,7 +22,7 @@ import numpy as np
 from dedup.errors import StorageError
 from dedup import _kernels
 from dedup.index.bands import BandIndex, band_map
-from dedup.index.store import Store, Stored
+from dedup.index.store import Store, Stored, keys_array, keys_blob
 
 _BUSY_TIMEOUT_MS = 120_000
 
@@ -80,7 +80,7 @@ class SQLiteStore(Store):
 
     def _insert_keys(self, rid: int, keys: np.ndarray) -> None:
         self.connection.execute(
-            "INSERT INTO band_keys (rid, keys) VALUES (?, ?)", (rid, np.ascontiguousarray(keys, dtype="<i8").tobytes())
+            "INSERT INTO band_keys (rid, keys) VALUES (?, ?)", (rid, keys_blob(keys))
         )
         if self._bands is None:
             self._sync()  # loads every committed row, this write's new one included
@@ -107,7 +107,7 @@ class SQLiteStore(Store):
         keys = b"".join(r[1] for r in found)
         counts = np.fromiter((len(r[1]) // 8 for r in found), dtype=np.int64, count=len(found))
         del found
-        self._bands.add_many(np.repeat(rows, counts), np.frombuffer(keys, dtype="<i8").astype(np.int64))
+        self._bands.add_many(np.repeat(rows, counts), keys_array(keys))
         self._seen = int(rows[-1])
 
     def close(self) -> None:
@@ -125,7 +125,3 @@ class SQLiteStore(Store):
 
     def size_bytes(self) -> int:
         return sum(p.stat().st_size for p in (self.path, Path(f"{self.path}-wal")) if p.exists())
-
-    def integrity(self) -> str:
-        """SQLite's ``PRAGMA integrity_check``: ``ok`` or the problems found."""
-        return "; ".join(r[0] for r in self.connection.execute("PRAGMA integrity_check").fetchall())

@@ -48,11 +48,23 @@ def from_microseconds(value: int | None) -> datetime | None:
 
 
 def _array(blob: Any) -> np.ndarray:
+    """A stored set (sorted uint64, little-endian bytes) as an array."""
     return np.frombuffer(bytes(blob), dtype="<u8").astype(np.uint64, copy=False) if blob else EMPTY
 
 
 def _blob(values: np.ndarray) -> bytes:
+    """A set as stored: its uint64 values as little-endian bytes."""
     return np.ascontiguousarray(values, dtype="<u8").tobytes()
+
+
+def keys_array(blob: Any) -> np.ndarray:
+    """Stored band keys (int64, little-endian bytes) as an array."""
+    return np.frombuffer(bytes(blob), dtype="<i8").astype(np.int64, copy=False)
+
+
+def keys_blob(keys: np.ndarray) -> bytes:
+    """Band keys as stored: int64 values as little-endian bytes."""
+    return np.ascontiguousarray(keys, dtype="<i8").tobytes()
 
 
 @dataclass(frozen=True)
@@ -176,7 +188,7 @@ class Store(abc.ABC):
         return Stored(
             article_id, cluster_id, published_us, int(added_us), int(words), float(share), shingle_set,
             shingle_set if own is None else _array(own), _array(figures),
-            np.frombuffer(bytes(keys), dtype="<i8").astype(np.int64, copy=False), rid=int(rid),
+            keys_array(keys), rid=int(rid),
         )
 
     def canonical_row(self, cluster_id: str) -> int | None:
@@ -196,7 +208,7 @@ class Store(abc.ABC):
             (
                 entry.id, entry.cluster_id, entry.published_us, entry.added_us, entry.body_words,
                 entry.boilerplate_share, _blob(entry.shingles), own, _blob(entry.figures),
-                np.ascontiguousarray(entry.keys, dtype="<i8").tobytes(),
+                keys_blob(entry.keys),
             ),
         )
         self._insert_keys(int(rid), entry.keys)
