@@ -39,6 +39,9 @@ class Article:
     meta: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
     origin: str | None = field(default=None, compare=False, repr=False)
     """Where the record came from, e.g. ``feed.jsonl:12`` (used in messages only)."""
+    chrome: tuple[str, ...] = field(default=(), compare=False, repr=False)
+    """For an HTML page, the text blocks of the page chrome left out of ``text``
+    (menus, share bars, footers); reports show them as removed. Not used for matching."""
 
 
 @dataclass(frozen=True)

@@ -119,13 +119,19 @@ def _sketch_chunk(config: DedupConfig, articles: list[Article], keep_prepared: b
             canon.ArticleFacts(p.article.id, p.cleaned.body_words, p.article.published, p.cleaned.boilerplate_share)
             for p in prepared
         ],
-        removed=[p.cleaned.removed for p in prepared],
+        removed=[removed_junk(p) for p in prepared],
         signatures=matrix,
         lede_signatures=lede,
         set_sizes=np.array([(p.shingles.size, p.own.size, p.figures.size) for p in prepared], dtype=np.int64).reshape(-1, 3),
         minhash_seconds=time.perf_counter() - started,
         prepared=prepared if keep_prepared else None,
     )
+
+
+def removed_junk(prepared: Prepared) -> tuple[Removed, ...]:
+    """What was removed from an article: its HTML page chrome, then the cleaner's junk."""
+    chrome = tuple(Removed(block, "page chrome") for block in prepared.article.chrome)
+    return chrome + prepared.cleaned.removed if chrome else prepared.cleaned.removed
 
 
 Sets = tuple[np.ndarray, np.ndarray, np.ndarray]

@@ -154,7 +154,7 @@ def test_missing_path(tmp_path):
 
 
 def test_empty_directory(tmp_path):
-    assert_clean_error(run("report", str(tmp_path)), "no .txt or .md files found")
+    assert_clean_error(run("report", str(tmp_path)), "no .txt, .md or .html files found")
 
 
 def test_jsonl_with_no_usable_line(tmp_path):

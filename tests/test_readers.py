@@ -11,7 +11,7 @@ import pytest
 from conftest import SEED_IDS
 
 from dedup import Article, InputError, Rejection, read_articles
-from dedup.io.readers import parse_published
+from dedup.dates import parse_published
 
 
 def write_jsonl(path, records) -> None:
@@ -100,14 +100,14 @@ def test_missing_path_raises(tmp_path):
 
 def test_empty_directory_raises(tmp_path):
     (tmp_path / "only.csv").write_text("x", encoding="utf-8")
-    with pytest.raises(InputError, match=r"no \.txt or \.md files found"):
+    with pytest.raises(InputError, match=r"no \.txt, \.md or \.html files found"):
         list(read_articles([tmp_path]))
 
 
 def test_unsupported_file_type_raises(tmp_path):
-    path = tmp_path / "data.csv"
+    path = tmp_path / "data.xlsx"
     path.write_text("id,text\n", encoding="utf-8")
-    with pytest.raises(InputError, match=r"unsupported file type '\.csv'"):
+    with pytest.raises(InputError, match=r"unsupported file type '\.xlsx'.*\.csv"):
         list(read_articles([path]))
 
 

@@ -2,21 +2,29 @@
 
 Supported inputs:
 
-* a directory, read recursively: every ``.txt`` and ``.md`` file is one article,
-  its id the path relative to that directory (``/``-separated), files in sorted order;
+* a directory, read recursively: every ``.txt``, ``.md``, ``.html`` and ``.htm``
+  file is one article, its id the path relative to that directory
+  (``/``-separated), files in sorted order; hidden files and folders are skipped;
 * a ``.txt`` / ``.md`` file: one article, its id the file name;
-* a ``.jsonl`` / ``.ndjson`` file: one JSON object per line with ``id`` and
-  ``text`` (optional ``title``, ``url``, ``source``, and ``published`` or else
-  ``date``, read by :func:`dedup.dates.parse_published`; other fields pass through
-  as ``meta``);
+* a ``.html`` / ``.htm`` page: one article; main text, title, date, canonical URL
+  and site name are extracted with trafilatura (:mod:`dedup.text.extract`);
+* a ``.jsonl`` / ``.ndjson`` file (or the same gzip-compressed, ``.gz``): one JSON
+  object per line;
+* a ``.csv`` file (or ``.csv.gz``) with a header row;
+* a ``.parquet`` file (needs pyarrow: ``pip install 'dedup[parquet]'``);
 * ``-``: JSONL on standard input.
+
+Records (JSONL, CSV, Parquet) are mapped by a :class:`FieldMap`: by default ``id``
+and ``text``, optional ``title``, ``url``, ``source``, and ``published`` or else
+``date`` (read by :func:`dedup.dates.parse_published`); other fields pass through
+as ``meta``.
 
 :class:`ArticleFiles` is the same input as an iterable that can be read more than
 once (standard input is spooled to a temporary file on the first read), which lets
 the batch pipeline hold only signatures and read the candidates again.
 
 A bad record never stops the run: it becomes a :class:`Rejection` naming the file
-and line. An input with nothing usable in it raises :class:`InputError`.
+and line (or row). An input with nothing usable in it raises :class:`InputError`.
 
 Example:
     >>> import io
@@ -33,23 +41,59 @@ import sys
 import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
-from dedup.dates import parse_published
 from dedup.errors import InputError
+from dedup.io.fields import FieldMap, article_from_record
+from dedup.io.files import open_bytes
+from dedup.io.tables import open_parquet, read_csv, read_parquet
 from dedup.models import Article, Rejection
+from dedup.text.extract import HTML_SUFFIXES, extract_page
 
 TEXT_SUFFIXES = (".txt", ".md")
+PAGE_SUFFIXES = TEXT_SUFFIXES + HTML_SUFFIXES
 JSONL_SUFFIXES = (".jsonl", ".ndjson")
-_OPTIONAL_STRINGS = ("title", "url", "source")
+FORMATS = ("files", "jsonl", "csv", "parquet")
+_SUPPORTED = ("a directory of .txt/.md/.html files, a .txt/.md/.html page, a .jsonl/.csv file "
+              "(optionally .gz), a .parquet file, or - for JSONL on stdin")
+
+
+def input_format(path: str | Path) -> str:
+    """The format of one input: ``files`` (a directory, a text file or a page),
+    ``jsonl`` (also ``-``), ``csv`` or ``parquet``.
+
+    Raises:
+        InputError: The path's type is not supported.
+
+    Example:
+        >>> input_format("feed.jsonl.gz"), input_format("-"), input_format("x.parquet")
+        ('jsonl', 'jsonl', 'parquet')
+    """
+    if str(path) == "-":
+        return "jsonl"
+    path = Path(path)
+    if path.is_dir():
+        return "files"
+    suffixes = [s.lower() for s in path.suffixes[-2:]]
+    kind = suffixes[-2] if len(suffixes) == 2 and suffixes[-1] == ".gz" else (suffixes[-1] if suffixes else "")
+    if kind in JSONL_SUFFIXES:
+        return "jsonl"
+    if kind == ".csv":
+        return "csv"
+    if kind == ".parquet" and suffixes[-1] != ".gz":
+        return "parquet"
+    if kind in PAGE_SUFFIXES and suffixes[-1] != ".gz":
+        return "files"
+    raise InputError(f"{path}: unsupported file type {''.join(path.suffixes) or '(none)'!r}; give {_SUPPORTED}")
 
 
 class ArticleFiles:
     """The articles of ``paths`` (as :func:`read_articles`), readable again and again.
 
     Args:
-        paths: Directories, ``.txt``/``.md``/``.jsonl`` files, or ``-`` for JSONL on stdin.
+        paths: Directories, files, or ``-`` for JSONL on stdin (see the module docs).
         stdin: Byte stream to read for ``-`` (defaults to ``sys.stdin.buffer``).
+        fields: Which record fields hold the id, text, title, date, source and URL.
 
     Example:
         >>> import io
@@ -58,31 +102,41 @@ class ArticleFiles:
         True
     """
 
-    def __init__(self, paths: Iterable[str | Path], stdin: IO[bytes] | None = None) -> None:
+    def __init__(
+        self, paths: Iterable[str | Path], stdin: IO[bytes] | None = None, fields: FieldMap | None = None
+    ) -> None:
         self.paths = [paths] if isinstance(paths, (str, Path)) else list(paths)
+        self.fields = fields if fields is not None else FieldMap()
         self._stdin = stdin
         self._spool: IO[bytes] | None = None
 
     def __iter__(self) -> Iterator[Article | Rejection]:
         if "-" not in map(str, self.paths):
-            return read_articles(self.paths)
+            return read_articles(self.paths, fields=self.fields)
+        return read_articles(self.paths, stdin=self.stdin(), fields=self.fields)
+
+    def stdin(self) -> IO[bytes]:
+        """Standard input, spooled on the first call, at its start."""
         if self._spool is None:
             self._spool = tempfile.TemporaryFile()  # noqa: SIM115 (lives as long as this object)
             shutil.copyfileobj(self._stdin if self._stdin is not None else sys.stdin.buffer, self._spool)
         self._spool.seek(0)
-        return read_articles(self.paths, stdin=self._spool)
+        return self._spool
 
     def __del__(self) -> None:
         if self._spool is not None:
             self._spool.close()
 
 
-def read_articles(paths: Iterable[str | Path], stdin: IO[bytes] | None = None) -> Iterator[Article | Rejection]:
+def read_articles(
+    paths: Iterable[str | Path], stdin: IO[bytes] | None = None, fields: FieldMap | None = None
+) -> Iterator[Article | Rejection]:
     """Read articles from files, directories and ``-`` (stdin), in the order given.
 
     Args:
-        paths: Directories, ``.txt``/``.md``/``.jsonl`` files, or ``-`` for JSONL on stdin.
+        paths: Directories, files, or ``-`` for JSONL on stdin (see the module docs).
         stdin: Byte stream to read for ``-`` (defaults to ``sys.stdin.buffer``).
+        fields: Which record fields hold the id, text, title, date, source and URL.
 
     Yields:
         An :class:`Article` per usable record, a :class:`Rejection` per bad one.
@@ -90,43 +144,47 @@ def read_articles(paths: Iterable[str | Path], stdin: IO[bytes] | None = None) -
     Raises:
         InputError: A path is missing, of an unsupported type, or holds nothing usable.
     """
+    fields = fields if fields is not None else FieldMap()
     if isinstance(paths, (str, Path)):
         paths = [paths]
     for raw in paths:
         if str(raw) == "-":
             stream = stdin if stdin is not None else sys.stdin.buffer
-            yield from _read_jsonl(stream, "<stdin>")
+            yield from _read_jsonl(stream, "<stdin>", fields)
             continue
         path = Path(raw)
-        if path.is_dir():
-            yield from _read_directory(path)
-        elif not path.exists():
+        if not path.exists():
             raise InputError(f"{path}: no such file or directory")
-        elif path.suffix.lower() in JSONL_SUFFIXES:
-            with path.open("rb") as handle:
-                yield from _read_jsonl(handle, str(path))
-        elif path.suffix.lower() in TEXT_SUFFIXES:
-            yield _read_text_file(path, path.name)
+        kind = input_format(path)
+        if kind == "files":
+            yield from _read_directory(path) if path.is_dir() else iter([_read_page_file(path, path.name)])
+        elif kind == "jsonl":
+            with open_bytes(path) as handle:
+                yield from _read_jsonl(handle, str(path), fields)
+        elif kind == "csv":
+            yield from read_csv(path, fields)
         else:
-            raise InputError(
-                f"{path}: unsupported file type {path.suffix or '(none)'!r}; give a directory of "
-                f".txt/.md files, a .txt/.md/.jsonl file, or - for JSONL on stdin"
-            )
+            yield from read_parquet(path, fields)
 
 
-def _read_directory(root: Path) -> Iterator[Article | Rejection]:
-    files = sorted(
-        (p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in TEXT_SUFFIXES
+def page_files(root: Path) -> list[Path]:
+    """The article files of a directory (see the module docs), in id order."""
+    return sorted(
+        (p for p in root.rglob("*") if p.is_file() and p.suffix.lower() in PAGE_SUFFIXES
          and not any(part.startswith(".") for part in p.relative_to(root).parts)),
         key=lambda p: p.relative_to(root).as_posix(),
     )
+
+
+def _read_directory(root: Path) -> Iterator[Article | Rejection]:
+    files = page_files(root)
     if not files:
-        raise InputError(f"{root}: no .txt or .md files found (the directory is searched recursively)")
+        raise InputError(f"{root}: no .txt, .md or .html files found (the directory is searched recursively)")
     for file in files:
-        yield _read_text_file(file, file.relative_to(root).as_posix())
+        yield _read_page_file(file, file.relative_to(root).as_posix())
 
 
-def _read_text_file(path: Path, article_id: str) -> Article | Rejection:
+def _read_page_file(path: Path, article_id: str) -> Article | Rejection:
     origin = str(path)
     try:
         data = path.read_bytes()
@@ -135,11 +193,28 @@ def _read_text_file(path: Path, article_id: str) -> Article | Rejection:
     problem = _binary_problem(data)
     if problem:
         return Rejection(article_id, problem, origin)
+    if path.suffix.lower() in HTML_SUFFIXES:
+        return _read_html(data, article_id, origin)
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         return Rejection(article_id, _utf8_reason(exc), origin)
     return Article(id=article_id, text=text, origin=origin)
+
+
+def _read_html(data: bytes, article_id: str, origin: str) -> Article | Rejection:
+    try:
+        page = extract_page(data)
+    except InputError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a parser failure on one page must not stop the run
+        return Rejection(article_id, f"cannot parse the HTML page ({type(exc).__name__}: {exc})", origin)
+    if page is None:
+        return Rejection(article_id, "no article text found in the HTML page (trafilatura extracted nothing)", origin)
+    return Article(
+        id=article_id, text=page.text, title=page.title, url=page.url, source=page.site,
+        published=page.published, origin=origin, chrome=page.chrome,
+    )
 
 
 def _binary_problem(data: bytes) -> str | None:
@@ -153,7 +228,7 @@ def _utf8_reason(exc: UnicodeDecodeError) -> str:
     return f"not valid UTF-8 (byte 0x{bad} at offset {exc.start}); re-encode the text as UTF-8"
 
 
-def _read_jsonl(stream: IO[bytes], name: str) -> Iterator[Article | Rejection]:
+def _read_jsonl(stream: IO[bytes], name: str, fields: FieldMap) -> Iterator[Article | Rejection]:
     records = 0
     first_problem: str | None = None
     lines = 0
@@ -162,7 +237,7 @@ def _read_jsonl(stream: IO[bytes], name: str) -> Iterator[Article | Rejection]:
             continue
         lines += 1
         origin = f"{name}:{lineno}"
-        item = _parse_jsonl_line(raw, origin)
+        item = _parse_jsonl_line(raw, origin, fields)
         if isinstance(item, Article):
             records += 1
         elif first_problem is None:
@@ -173,11 +248,11 @@ def _read_jsonl(stream: IO[bytes], name: str) -> Iterator[Article | Rejection]:
             raise InputError(f"{name}: no records (the file is empty); expected one JSON object per line")
         raise InputError(
             f"{first_problem}; no line of {name} is a usable article "
-            f"(each line must be a JSON object with string 'id' and 'text')"
+            f"(each line must be a JSON object with string '{fields.id}' and '{fields.text}')"
         )
 
 
-def _parse_jsonl_line(raw: bytes, origin: str) -> Article | Rejection:
+def _parse_jsonl_line(raw: bytes, origin: str, fields: FieldMap) -> Article | Rejection:
     if b"\x00" in raw:
         return Rejection(origin, "line contains NUL bytes; only UTF-8 JSON text can be read", origin)
     try:
@@ -190,36 +265,26 @@ def _parse_jsonl_line(raw: bytes, origin: str) -> Article | Rejection:
         return Rejection(origin, f"not valid JSON ({exc.msg} at column {exc.colno})", origin)
     if not isinstance(record, dict):
         return Rejection(origin, f"expected a JSON object, got {type(record).__name__}", origin)
-    raw_id = record.get("id")
-    if raw_id is None:
-        return Rejection(origin, "missing 'id' field", origin)
-    if isinstance(raw_id, bool) or not isinstance(raw_id, (str, int)):
-        return Rejection(origin, f"'id' must be a string or an integer, got {type(raw_id).__name__}", origin)
-    article_id = str(raw_id)
-    if not article_id.strip():
-        return Rejection(origin, "'id' is empty", origin)
-    if "text" not in record or record["text"] is None:
-        return Rejection(article_id, "missing 'text' field", origin)
-    text = record["text"]
-    if not isinstance(text, str):
-        return Rejection(article_id, f"'text' must be a string, got {type(text).__name__}", origin)
-    fields: dict[str, Any] = {}
-    for key in _OPTIONAL_STRINGS:
-        value = record.get(key)
-        if value is not None and not isinstance(value, str):
-            return Rejection(article_id, f"'{key}' must be a string, got {type(value).__name__}", origin)
-        fields[key] = value
-    date_field = "published" if record.get("published") is not None else "date"
-    published = record.get(date_field)
-    if published is not None:
-        parsed = parse_published(published)
-        if parsed is None:
-            return Rejection(
-                article_id,
-                f"'{date_field}' is not a date: {published!r} (use ISO-8601 such as 2023-07-13 or "
-                "2023-07-13T23:14:00Z, or RFC 2822 such as Thu, 13 Jul 2023 23:14:00 GMT)",
-                origin,
-            )
-        fields["published"] = parsed
-    meta = {k: v for k, v in record.items() if k not in {"id", "text", date_field, *_OPTIONAL_STRINGS}}
-    return Article(id=article_id, text=text, meta=meta, origin=origin, **fields)
+    return article_from_record(record, fields, origin)
+
+
+def count_records(paths: Iterable[str | Path]) -> int | None:
+    """How many records the inputs hold, when that is cheap to know (for a progress bar):
+    files in folders, lines of plain JSONL files, rows of Parquet files; None for
+    standard input, CSV and compressed files."""
+    total = 0
+    for raw in paths:
+        path = Path(raw)
+        if str(raw) == "-" or not path.exists():
+            return None
+        kind = input_format(path)
+        if kind == "files":
+            total += len(page_files(path)) if path.is_dir() else 1
+        elif kind == "jsonl" and path.suffix.lower() != ".gz":
+            with path.open("rb") as handle:
+                total += sum(block.count(b"\n") for block in iter(lambda: handle.read(1 << 20), b""))
+        elif kind == "parquet":
+            total += open_parquet(path).metadata.num_rows
+        else:
+            return None
+    return total
