@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -19,11 +20,18 @@ from dedup.config import DedupConfig
 from dedup.dates import parse_published
 from dedup.errors import DedupError, InputError
 from dedup.evaluate import format_scores, load_ignore, load_labels, predicted_labels, score_clusters
-from dedup.io.readers import ArticleFiles, read_articles
-from dedup.models import Result
+from dedup.io.fields import FieldMap
+from dedup.io.files import atomic_output
+from dedup.io.readers import ArticleFiles, count_records, read_articles
+from dedup.models import Article, Result
 from dedup.pipeline import Deduplicator
 from dedup.progress import counting
-from dedup.report import render_json, render_text
+from dedup.report import render_html, render_json, render_text
+
+_INPUTS_HELP = (
+    "a directory of .txt/.md/.html files, a .txt/.md/.html file, a .jsonl/.csv file (or .gz), "
+    "a .parquet file, or - for JSONL on stdin"
+)
 
 
 def _fraction(value: str) -> float:
@@ -59,20 +67,49 @@ def build_parser() -> argparse.ArgumentParser:
         description="Cluster copies among the articles in PATHs and report the clusters, "
         "their canonical copies with the reason, and rejected records.",
     )
+    report.add_argument("paths", nargs="+", metavar="PATH", help=_INPUTS_HELP)
     report.add_argument(
-        "paths", nargs="+", metavar="PATH",
-        help="a directory of .txt/.md files, a .txt/.md/.jsonl file, or - for JSONL on stdin",
+        "--format", choices=("text", "json", "html"), default="text",
+        help="output format (default: text); html is one self-contained page",
     )
-    report.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    report.add_argument(
-        "--threshold", type=_fraction, default=None,
-        help="share of the shorter article that must appear in the other for a copy (default 0.5)",
+    report.add_argument("-o", "--output", metavar="FILE", default=None, help="write the report here (default: stdout)")
+    _add_settings(report)
+    _add_fields(report)
+    _add_progress(report)
+
+    filtering = commands.add_parser(
+        "filter",
+        help="write the deduplicated input: canonicals and singletons, in the input's format",
+        description="Write the canonical and singleton articles of the INPUTs to OUT in the input's format "
+        "(JSONL lines, CSV rows, Parquet rows or article files, copied as they are), and optionally "
+        "one JSON decision per input record.",
     )
-    report.add_argument("--config", metavar="FILE.toml", default=None, help="read settings from a TOML file")
-    report.add_argument(
-        "--progress", action=argparse.BooleanOptionalAction, default=None,
-        help="progress on stderr (default: when stderr is a terminal)",
+    filtering.add_argument("paths", nargs="+", metavar="INPUT", help=_INPUTS_HELP)
+    filtering.add_argument(
+        "-o", "--output", required=True, metavar="OUT",
+        help="the deduplicated output: a file of the input's format, or a folder for article files",
     )
+    filtering.add_argument(
+        "--decisions", metavar="FILE.jsonl", default=None,
+        help="write one JSON line per input record: kept, duplicate (of, cluster_id, scores, reason) or rejected",
+    )
+    _add_settings(filtering)
+    _add_fields(filtering)
+    _add_progress(filtering)
+
+    explain = commands.add_parser(
+        "explain",
+        help="why two articles are or are not copies",
+        description="Score two articles as the engine does: Jaccard, containment both ways, the relation "
+        "and the rule that decided, and their aligned shared passages. A and B are two ids in the "
+        "PATHs, or, without PATHs, two files.",
+    )
+    explain.add_argument("first", metavar="A", help="an article id (with PATHs) or a file")
+    explain.add_argument("second", metavar="B", help="an article id (with PATHs) or a file")
+    explain.add_argument("paths", nargs="*", metavar="PATH", help="inputs holding A and B (" + _INPUTS_HELP + ")")
+    explain.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    _add_settings(explain)
+    _add_fields(explain)
     evaluate = commands.add_parser(
         "eval",
         help="score a result against labels",
@@ -95,8 +132,50 @@ def build_parser() -> argparse.ArgumentParser:
         help="pairwise precision the suggested threshold must reach (default 0.99)",
     )
     evaluate.add_argument("--show-errors", type=int, default=10, metavar="N", help="list up to N wrong pairs of each kind")
+    _add_fields(evaluate)
     _add_index_parser(commands)
     return parser
+
+
+def _add_settings(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--threshold", type=_fraction, default=None,
+        help="share of the shorter article that must appear in the other for a copy (default 0.5)",
+    )
+    parser.add_argument("--config", metavar="FILE.toml", default=None, help="read settings from a TOML file")
+
+
+def _add_fields(parser: argparse.ArgumentParser) -> None:
+    group = parser.add_argument_group("record fields (JSONL, CSV, Parquet)")
+    for name, default in (("id", "id"), ("text", "text"), ("title", "title"), ("source", "source"), ("url", "url")):
+        group.add_argument(
+            f"--{name}-field", metavar="NAME", default=default, help=f"the field holding the {name} (default: {default})"
+        )
+    group.add_argument(
+        "--published-field", metavar="NAME", default=None,
+        help="the field holding the publication date (default: published, else date)",
+    )
+
+
+def _add_progress(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--progress", action=argparse.BooleanOptionalAction, default=None,
+        help="a progress bar and a summary line on stderr (default: when stderr is a terminal)",
+    )
+    parser.add_argument("-q", "--quiet", action="store_true", help="nothing on stderr but errors")
+
+
+def _fields(args: argparse.Namespace) -> FieldMap:
+    return FieldMap(
+        id=args.id_field, text=args.text_field, title=args.title_field, published=args.published_field,
+        source=args.source_field, url=args.url_field,
+    )
+
+
+def _show_progress(args: argparse.Namespace) -> bool:
+    if args.quiet:
+        return False
+    return sys.stderr.isatty() if args.progress is None else bool(args.progress)
 
 
 def _add_index_parser(commands: Any) -> None:
@@ -121,10 +200,8 @@ def _add_index_parser(commands: Any) -> None:
         ("check", "what 'add' would say, without storing anything"),
     ):
         action = with_db(actions.add_parser(name, help=text, description=text))
-        action.add_argument(
-            "paths", nargs="+", metavar="PATH",
-            help="a directory of .txt/.md files, a .txt/.md/.jsonl file, or - for JSONL on stdin",
-        )
+        action.add_argument("paths", nargs="+", metavar="PATH", help=_INPUTS_HELP)
+        _add_fields(action)
         action.add_argument("--config", metavar="FILE.toml", default=None, help="settings for a new index (TOML)")
         action.add_argument("--threshold", type=_fraction, default=None, help="copy threshold for a new index")
         action.add_argument("--workers", type=int, default=None, help="processes preparing articles (default 2)")
@@ -143,7 +220,7 @@ def _run_index(args: argparse.Namespace) -> str:
         config = _config(args)
     with Index(args.db, config, workers=getattr(args, "workers", None)) as index:
         if args.action in ("add", "check"):
-            articles = read_articles(args.paths)
+            articles = read_articles(args.paths, fields=_fields(args))
             verdicts = index.stream(articles) if args.action == "add" else map(index.check, articles)
             for verdict in verdicts:
                 sys.stdout.write(json.dumps(verdict.as_dict(), ensure_ascii=False) + "\n")
@@ -169,14 +246,106 @@ def _config(args: argparse.Namespace) -> DedupConfig:
 
 
 def _run_report(args: argparse.Namespace) -> str:
-    show = sys.stderr.isatty() if args.progress is None else args.progress
-    result = _deduplicate(args.paths, _config(args), progress=show)
-    return render_json(result) if args.format == "json" else render_text(result)
+    show = _show_progress(args)
+    started = time.monotonic()
+    config = _config(args)
+    files = ArticleFiles(args.paths, fields=_fields(args))
+    result = _deduplicate(files, config, progress=show)
+    if args.format == "json":
+        output = render_json(result)
+    elif args.format == "html":
+        members, sources = _cluster_articles(files, result)
+        output = render_html(result, members, sources, config.shingle.size, config.normalize.fix_mojibake)
+    else:
+        output = render_text(result)
+    if show:
+        print(_summary(result, time.monotonic() - started), file=sys.stderr)
+    if args.output is None:
+        return output
+    with atomic_output(Path(args.output)) as temporary:
+        temporary.write_text(output, encoding="utf-8")
+    return ""
 
 
-def _deduplicate(paths: Sequence[str], config: DedupConfig, progress: bool = False) -> Result:
-    articles = ArticleFiles(paths)  # readable twice: large inputs keep only signatures in memory
-    result = Deduplicator(config).run(counting(articles, sys.stderr) if progress else articles)
+def _summary(result: Result, seconds: float) -> str:
+    stats = result.stats
+    return (
+        f"dedup: {stats['articles']:,} articles: {stats['clusters']:,} clusters holding {stats['duplicates']:,} "
+        f"duplicates, {stats['singletons']:,} singletons, {stats['rejected']:,} rejected ({seconds:.1f} s)"
+    )
+
+
+def _cluster_articles(files: ArticleFiles, result: Result) -> tuple[dict[str, Article], dict[str, str]]:
+    """The articles of the clusters (read again), and every usable article's source."""
+    from dedup.report.html import source_of
+
+    wanted = {m.id for c in result.clusters for m in c.members}
+    rejected = {r.origin for r in result.rejected}
+    members: dict[str, Article] = {}
+    sources: dict[str, str] = {}
+    for item in files:
+        if isinstance(item, Article) and item.origin not in rejected:
+            sources.setdefault(item.id, source_of(item))
+            if item.id in wanted:
+                members.setdefault(item.id, item)
+    return members, sources
+
+
+def _run_filter(args: argparse.Namespace) -> str:
+    from dedup.io.filtering import write_filtered
+    from dedup.io.writers import check_output, common_format
+
+    show = _show_progress(args)
+    out = Path(args.output)
+    check_output(out, common_format(args.paths))  # before the work, not after
+    files = ArticleFiles(args.paths, fields=_fields(args))
+    started = time.monotonic()
+    result = _deduplicate(files, _config(args), progress=show)
+    summary = write_filtered(files, result, out, Path(args.decisions) if args.decisions else None)
+    if not args.quiet:
+        print(f"{summary.line()} ({time.monotonic() - started:.1f} s)", file=sys.stderr)
+    return ""
+
+
+def _run_explain(args: argparse.Namespace) -> str:
+    from dedup.explain import explain_pair
+    from dedup.report.explain import render_explanation
+
+    fields = _fields(args)
+    if args.paths:
+        found: dict[str, Article] = {}
+        for item in read_articles(args.paths, fields=fields):
+            if isinstance(item, Article) and item.id in (args.first, args.second):
+                found.setdefault(item.id, item)
+        missing = [i for i in (args.first, args.second) if i not in found]
+        if missing:
+            raise InputError(f"no usable article with id {', '.join(map(repr, missing))} in {' '.join(args.paths)}")
+        first, second = found[args.first], found[args.second]
+    else:
+        first, second = _single_article(args.first, fields), _single_article(args.second, fields)
+    explanation = explain_pair(first, second, _config(args))
+    if args.format == "json":
+        return json.dumps(explanation.as_dict(), indent=2, ensure_ascii=False) + "\n"
+    return render_explanation(explanation)
+
+
+def _single_article(path: str, fields: FieldMap) -> Article:
+    items = list(read_articles([path], fields=fields))
+    if len(items) != 1:
+        raise InputError(
+            f"{path}: holds {len(items)} records; to compare two of them give their ids and the file: "
+            f"dedup explain ID1 ID2 {path}"
+        )
+    item = items[0]
+    if not isinstance(item, Article):
+        raise InputError(f"{item.origin or path}: {item.reason}")
+    return item
+
+
+def _deduplicate(articles: ArticleFiles, config: DedupConfig, progress: bool = False) -> Result:
+    """Run the batch engine over ``articles`` (read twice: large inputs keep only signatures in memory)."""
+    counted = counting(articles, sys.stderr, total=count_records(articles.paths)) if progress else articles
+    result = Deduplicator(config).run(counted)
     if result.rejected and len(result.rejected) == result.stats["articles"]:
         first = result.rejected[0]
         raise InputError(
@@ -192,7 +361,7 @@ def _run_eval(args: argparse.Namespace) -> str:
     if args.calibrate:
         if not args.paths or args.result:
             raise InputError("--calibrate runs dedup: give the input PATHs (not --result)")
-        curve = precision_recall_curve(read_articles(args.paths), truth, ignore, _config(args))
+        curve = precision_recall_curve(read_articles(args.paths, fields=_fields(args)), truth, ignore, _config(args))
         best = suggest_threshold(curve, args.target_precision)
         if args.format == "json":
             return json.dumps(
@@ -214,7 +383,7 @@ def _run_eval(args: argparse.Namespace) -> str:
         except (OSError, ValueError, KeyError, TypeError) as exc:
             raise InputError(f"{args.result}: not a dedup JSON report ({exc})") from None
     elif args.paths:
-        predicted = predicted_labels(_deduplicate(args.paths, _config(args)))
+        predicted = predicted_labels(_deduplicate(ArticleFiles(args.paths, fields=_fields(args)), _config(args)))
     else:
         raise InputError("nothing to score: give --result RESULT.json or input PATHs")
     scores = score_clusters(truth, predicted, ignore)
@@ -232,7 +401,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; returns the process exit code."""
     args = build_parser().parse_args(argv)
     try:
-        runners = {"eval": _run_eval, "index": _run_index, "report": _run_report}
+        runners = {
+            "eval": _run_eval, "explain": _run_explain, "filter": _run_filter, "index": _run_index, "report": _run_report,
+        }
         output = runners[args.command](args)
         sys.stdout.write(output)
         sys.stdout.flush()

@@ -1,4 +1,5 @@
-"""Progress on stderr for long runs: how many articles are read and prepared, and how fast.
+"""Progress on stderr for long runs: a bar (when the total is known), how many articles
+are read and prepared, and how fast; and the one-line summary at the end.
 
 Example:
     >>> import io
@@ -18,20 +19,22 @@ from typing import IO, TypeVar
 T = TypeVar("T")
 
 
-def counting(items: Iterable[T], stream: IO[str], every: float = 1.0) -> Iterable[T]:
+def counting(items: Iterable[T], stream: IO[str], every: float = 1.0, total: int | None = None) -> Iterable[T]:
     """Pass ``items`` through, writing a progress line to ``stream`` at most every
     ``every`` seconds (rewritten in place with ``\\r``) and a last line at the end.
+    With a ``total``, the line has a bar and a percentage.
 
     An iterator in, an iterator out; an iterable that can be read again (the batch
     pipeline reads a large input twice) stays one, and only its first reading is counted.
     """
-    counted = _Counted(items, stream, every)
+    counted = _Counted(items, stream, every, total)
     return counted if iter(items) is not items else iter(counted)
 
 
 class _Counted(Iterable[T]):
-    def __init__(self, items: Iterable[T], stream: IO[str], every: float) -> None:
+    def __init__(self, items: Iterable[T], stream: IO[str], every: float, total: int | None) -> None:
         self.items = items
+        self.total = total
         self.stream = stream
         self.every = every
         self._counted = False
@@ -48,9 +51,23 @@ class _Counted(Iterable[T]):
             now = time.monotonic()
             if now - last >= self.every:
                 rate = count / max(now - started, 1e-9)
-                self.stream.write(f"\rdedup: {count:,} articles read and prepared ({rate:,.0f}/s)")
+                self.stream.write(f"\rdedup: {bar(count, self.total)}{count:,} articles read and prepared ({rate:,.0f}/s)")
                 self.stream.flush()
                 last = now
             yield item
         self.stream.write(f"\rdedup: {count:,} articles read and prepared; matching...\n")
         self.stream.flush()
+
+
+def bar(done: int, total: int | None, width: int = 24) -> str:
+    """A text progress bar with a percentage, or nothing when the total is unknown.
+
+    Example:
+        >>> bar(1, 4, width=8)
+        '[##------]  25% '
+    """
+    if not total:
+        return ""
+    share = min(done / total, 1.0)
+    filled = int(share * width)
+    return f"[{'#' * filled}{'-' * (width - filled)}] {share:>4.0%} "
