@@ -56,6 +56,19 @@ class ProseMaker:
         return (" ".join(words)).capitalize() + "."
 
 
+SCRAPE_DEV = ROOT.parent / "shared" / "data" / "scrape_dev.jsonl"
+
+
+def dev_corpus() -> Path:
+    """../shared/data/scrape_dev.jsonl (skips when missing; fails under CI=true)."""
+    if not SCRAPE_DEV.exists():
+        message = f"{SCRAPE_DEV} not found: the dev corpora are expected in ../shared/data beside the checkout"
+        if os.environ.get("CI") == "true":
+            pytest.fail(message)
+        pytest.skip(message)
+    return SCRAPE_DEV
+
+
 @pytest.fixture
 def seeds_dir() -> Path:
     return SEEDS

@@ -16,21 +16,10 @@ from pathlib import Path
 
 import pytest
 from cli_run import ROOT, out, run
+from conftest import dev_corpus
 
 from benchmarks.corpus import generate
 from dedup.index import Index
-
-SCRAPE_DEV = ROOT.parent / "shared" / "data" / "scrape_dev.jsonl"
-
-
-def _dev_corpus() -> Path:
-    if not SCRAPE_DEV.exists():
-        message = f"{SCRAPE_DEV} not found: the dev corpora are expected in ../shared/data beside the checkout"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return SCRAPE_DEV
-
 
 def _final_clusters(verdict_lines: list[str]) -> set[tuple[str, frozenset[str]]]:
     """(canonical, members) of each story with two or more articles, from the verdicts alone."""
@@ -45,7 +34,7 @@ def _final_clusters(verdict_lines: list[str]) -> set[tuple[str, frozenset[str]]]
 
 
 def test_streaming_through_the_index_gives_the_clusters_of_a_batch_report(index_location, seeds_dir):
-    inputs = [str(seeds_dir), str(_dev_corpus())]
+    inputs = [str(seeds_dir), str(dev_corpus())]
     added = run("index", "add", "--db", index_location, *inputs, "--workers", "1")
     assert added.returncode == 0, added.stderr.decode()
     lines = out(added).splitlines()

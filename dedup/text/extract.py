@@ -85,6 +85,9 @@ def extract_page(page: str | bytes) -> ExtractedPage | None:
     if not text:
         return None
     title = _clean_field(getattr(document, "title", None))
+    text = _without_headline(text, title)
+    if not text:
+        return None
     flat_text = " ".join(text.split())
     chrome = tuple(b for b in blocks if b not in flat_text and b != title)
     return ExtractedPage(
@@ -95,6 +98,17 @@ def extract_page(page: str | bytes) -> ExtractedPage | None:
         site=_clean_field(getattr(document, "sitename", None)) or _clean_field(getattr(document, "hostname", None)),
         chrome=chrome,
     )
+
+
+def _without_headline(text: str, title: str | None) -> str:
+    """The text without leading lines that repeat the headline: the headline is the
+    article's title, not its body (re-headlined copies are copies)."""
+    if not title:
+        return text
+    lines = text.splitlines()
+    while lines and " ".join(lines[0].split()) == title:
+        lines.pop(0)
+    return "\n".join(lines).strip()
 
 
 def _clean_field(value: Any) -> str | None:
