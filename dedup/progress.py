@@ -55,7 +55,7 @@ class _Counted(Iterable[T]):
                 self.stream.flush()
                 last = now
             yield item
-        self.stream.write(f"\rdedup: {count:,} articles read and prepared; matching...\n")
+        self.stream.write(f"\rdedup: {bar(count, self.total)}{count:,} articles read and prepared; matching...\n")
         self.stream.flush()
 
 

@@ -102,3 +102,31 @@ def index_location(request, tmp_path):  # noqa: ANN001, ANN201
         return str(tmp_path / "news.db")
     server = request.getfixturevalue("postgres_server")
     return server.database(f"test_{os.getpid()}_{next(_DATABASES)}")
+
+
+def chromium_path() -> str:
+    """The headless Chromium the browser tests drive (fails, never skips, when missing)."""
+    import shutil
+
+    for name in (os.environ.get("DEDUP_CHROMIUM", ""), "chromium", "chromium-browser", "google-chrome-stable", "google-chrome"):
+        found = shutil.which(name) if name else None
+        if found:
+            return found
+    pytest.fail(
+        "Chromium not found: the HTML report tests drive a real headless Chromium. Install it with "
+        "'bash .ci/system-packages' (apt-get install chromium), or set DEDUP_CHROMIUM to its path"
+    )
+
+
+@pytest.fixture(scope="session")
+def browser():  # noqa: ANN201
+    """A real headless Chromium, driven through Playwright."""
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        pytest.fail("playwright is missing: pip install -e '.[test]'")
+    executable = chromium_path()
+    with sync_playwright() as driver:
+        chromium = driver.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        yield chromium
+        chromium.close()

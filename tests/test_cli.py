@@ -272,5 +272,20 @@ def test_progress_goes_to_stderr_and_leaves_stdout_alone(seeds_json):
     assert proc.returncode == 0, err(proc)
     assert proc.stdout == seeds_json
     assert f"{len(SEED_IDS)} articles read and prepared" in err(proc)
-    quiet = run("report", "seeds/", "--format", "json", "--no-progress")
-    assert "articles read" not in err(quiet)
+    assert f"[{'#' * 24}] 100% " in err(proc)  # a bar: the folder's size is known
+    last = err(proc).rstrip("\n").split("\n")[-1]
+    assert last.startswith(f"dedup: {len(SEED_IDS)} articles: 1 clusters holding 1 duplicates, 3 singletons, 0 rejected (")
+    for flag in ("--no-progress", "--quiet"):
+        quiet = run("report", "seeds/", "--format", "json", "--progress", flag) if flag == "--quiet" else run(
+            "report", "seeds/", "--format", "json", flag
+        )
+        assert quiet.stdout == seeds_json
+        assert err(quiet) == ""
+
+
+def test_report_to_a_file_is_written_whole(tmp_path, seeds_json):
+    target = tmp_path / "report.json"
+    proc = run("report", "seeds/", "--format", "json", "-o", str(target))
+    assert proc.returncode == 0 and proc.stdout == b""
+    assert target.read_bytes() == seeds_json
+    assert [p.name for p in tmp_path.iterdir()] == ["report.json"]  # no temporary file left beside it
