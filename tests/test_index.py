@@ -229,3 +229,30 @@ def test_a_failed_write_leaves_no_trace_in_the_index_or_its_key_map(tmp_path, st
         assert index.check(Article("short", short)).status == "new"
         assert index.add(Article("full", full)).status == "new"
         assert index.add(Article("short", short)).status == "duplicate"
+
+
+def test_many_processes_creating_one_index_at_once_agree_on_its_settings(index_location: str) -> None:
+    """Regression: two workers opening a fresh PostgreSQL index together both inserted its
+    settings, and the second failed on the meta table's key."""
+    import threading
+
+    opened: list[DedupConfig] = []
+    failures: list[BaseException] = []
+    start = threading.Barrier(6)
+
+    def open_index(threshold: float) -> None:
+        try:
+            start.wait()
+            with Index(index_location, DedupConfig().with_options(threshold=threshold)) as index:
+                opened.append(index.config)
+        except BaseException as exc:  # noqa: BLE001 - collected and checked below
+            failures.append(exc)
+
+    threads = [threading.Thread(target=open_index, args=(0.5,)) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == [] and len(opened) == 6
+    with Index(index_location) as index:
+        assert index.config.verify.threshold == 0.5

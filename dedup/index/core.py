@@ -106,10 +106,9 @@ class Index:
         stored = self._store.meta("config")
         if stored is None:
             chosen = config if config is not None else DedupConfig()
-            with self._store.write(np.empty(0, dtype=np.int64)):
-                if self._store.meta("config") is None:  # another process may have been first
-                    self._store.set_meta("schema", SCHEMA_VERSION)
-                    self._store.set_meta("config", json.dumps(chosen.as_dict(), sort_keys=True))
+            with self._store.write(np.empty(0, dtype=np.int64)):  # another process may be first
+                self._store.set_meta_once("schema", SCHEMA_VERSION)
+                self._store.set_meta_once("config", json.dumps(chosen.as_dict(), sort_keys=True))
             stored = self._store.meta("config")
         assert stored is not None
         schema = self._store.meta("schema")

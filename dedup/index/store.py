@@ -161,10 +161,10 @@ class Store(abc.ABC):
         """A value of the ``meta`` table, or None."""
         return self._one("SELECT value FROM meta WHERE name = ?", (name,))
 
-    def set_meta(self, name: str, value: str) -> None:
-        """Set a value of the ``meta`` table (inside a write)."""
-        self._execute("DELETE FROM meta WHERE name = ?", (name,))
-        self._execute("INSERT INTO meta (name, value) VALUES (?, ?)", (name, value))
+    def set_meta_once(self, name: str, value: str) -> None:
+        """Set a value of the ``meta`` table unless it is set (inside a write). Atomic:
+        of processes creating one index at once, the first writer's value stands."""
+        self._execute("INSERT INTO meta (name, value) VALUES (?, ?) ON CONFLICT (name) DO NOTHING", (name, value))
 
     def row_of(self, article_id: str) -> int | None:
         """The row of an article id, or None."""
