@@ -276,10 +276,10 @@ def _summary(result: Result, seconds: float) -> str:
 
 
 def _cluster_articles(files: ArticleFiles, result: Result) -> tuple[dict[str, Article], dict[str, str]]:
-    """The articles of the clusters (read again), and every usable article's source."""
-    from dedup.report.html import source_of
+    """The articles of the clusters shown with text (read again), and every usable article's source."""
+    from dedup.report.html import MAX_CLUSTERS_WITH_TEXT, source_of
 
-    wanted = {m.id for c in result.clusters for m in c.members}
+    wanted = {m.id for c in result.clusters[:MAX_CLUSTERS_WITH_TEXT] for m in c.members}
     rejected = {r.origin for r in result.rejected}
     members: dict[str, Article] = {}
     sources: dict[str, str] = {}

@@ -164,3 +164,19 @@ def test_report_of_html_pages_lists_the_chrome_greyed(tmp_path: Path, browser) -
     context.close()
     assert any("Trending" in c or "Sign up for our daily briefing" in c for c in chrome)
     assert any("Share this:" in c or "Great post, thanks!" in c for c in chrome)
+
+
+def test_texts_are_shown_for_the_first_clusters_only(monkeypatch: pytest.MonkeyPatch, hostile_feed: Path) -> None:
+    import dedup.report.html as html_report
+    from dedup import deduplicate
+    from dedup.io.readers import read_articles
+    from dedup.models import Article
+
+    monkeypatch.setattr(html_report, "MAX_CLUSTERS_WITH_TEXT", 1)
+    articles = [a for a in read_articles([hostile_feed]) if isinstance(a, Article)]
+    result = deduplicate(articles)
+    assert len(result.clusters) == 3
+    page_html = html_report.render_html(result, {a.id: a for a in articles})
+    assert page_html.count("<details class=\"pair\">") == len(result.clusters[0].members) - 1
+    assert "Texts are shown for the first 1 clusters; the other 2 list their members and scores." in page_html
+    assert page_html.count('<section class="cluster"') == 3

@@ -23,6 +23,8 @@ from dedup.text.normalize import repair
 
 MAX_COPIES_SHOWN = 25
 """Copies shown side by side per cluster; the table lists them all."""
+MAX_CLUSTERS_WITH_TEXT = 1000
+"""Clusters (the first, in report order) whose texts are shown; later ones show their table only."""
 MAX_TEXT_CHARS = 30_000
 """Characters of one article shown; longer ones are cut with a note."""
 
@@ -169,7 +171,7 @@ def _cluster(number: int, cluster: Cluster, articles: Mapping[str, Article], res
         f'<th class="n">Jaccard</th><th class="n">contained</th></tr>{rows}</table>'
     )
     pairs = ""
-    canonical_article = articles.get(cluster.canonical)
+    canonical_article = articles.get(cluster.canonical) if number <= MAX_CLUSTERS_WITH_TEXT else None
     if canonical_article is not None:
         canonical = _shown(canonical_article, result.removed.get(cluster.canonical, ()), fix)
         shown = [m for m in cluster.duplicates if m.id in articles][:MAX_COPIES_SHOWN]
@@ -240,7 +242,8 @@ def render_html(
 
     Args:
         result: The deduplication result.
-        articles: The articles of the clusters, by id (their text is shown).
+        articles: The articles of the clusters, by id (their text is shown; only those of the
+            first :data:`MAX_CLUSTERS_WITH_TEXT` clusters are needed).
         sources: Every usable article's source, by id, for the duplicate rate per source
             (defaults to the sources of ``articles``).
         shingle_size: Shortest shared passage highlighted, in words (the shingle size).
@@ -262,6 +265,11 @@ def render_html(
     clusters = "".join(
         _cluster(n, c, articles, result, shingle_size, fix_mojibake) for n, c in enumerate(result.clusters, start=1)
     )
+    if len(result.clusters) > MAX_CLUSTERS_WITH_TEXT:
+        clusters += (
+            f'<p class="cut">Texts are shown for the first {MAX_CLUSTERS_WITH_TEXT:,} clusters; '
+            f"the other {len(result.clusters) - MAX_CLUSTERS_WITH_TEXT:,} list their members and scores.</p>"
+        )
     rejected = "".join(
         f"<li><b>{_e(r.id)}</b>{' (' + _e(r.origin) + ')' if r.origin and r.origin != r.id else ''}: {_e(r.reason)}</li>"
         for r in result.rejected
