@@ -12,8 +12,10 @@ Example:
 
 from dedup.config import DedupConfig
 from dedup.errors import ConfigError, DedupError, InputError, StorageError
+from dedup.explain import Explanation, explain_pair
 from dedup.index import Index
-from dedup.io.readers import read_articles
+from dedup.io.fields import FieldMap
+from dedup.io.readers import ArticleFiles, read_articles
 from dedup.models import Article, Cluster, Member, Rejection, Removed, Result, Verdict
 from dedup.pipeline import Deduplicator, deduplicate
 
@@ -21,11 +23,14 @@ __version__ = "0.1.0"
 
 __all__ = [
     "Article",
+    "ArticleFiles",
     "Cluster",
     "ConfigError",
     "DedupConfig",
     "DedupError",
     "Deduplicator",
+    "Explanation",
+    "FieldMap",
     "Index",
     "InputError",
     "Member",
@@ -36,5 +41,6 @@ __all__ = [
     "Verdict",
     "__version__",
     "deduplicate",
+    "explain_pair",
     "read_articles",
 ]
