@@ -523,7 +523,7 @@ class Deduplicator:
             return batch.score(a, b).relation_code(*rule) != 0
 
         groups = star_clusters(len(batch), copy_edges, rank, is_copy, cfg.cluster.verify_component_limit)
-        clusters = [self._cluster(members, batch, facts, policy, rule) for _, members in groups]
+        clusters = [build_cluster(members, batch.ids, facts, policy, rule, batch.score) for _, members in groups]
         clusters.sort(key=lambda c: c.canonical)
         timings["cluster"] = time.perf_counter() - t
         counters["direct_checks"] = direct_checks
@@ -540,32 +540,41 @@ class Deduplicator:
             counters=counters,
         )
 
-    def _cluster(
-        self,
-        rows: list[int],
-        batch: Batch,
-        facts: list[canon.ArticleFacts],
-        policy: tuple[str, ...],
-        rule: tuple[float, int, int, int, float, float],
-    ) -> Cluster:
-        head, reason = canon.elect(rows, facts, policy)
-        ids = batch.ids
-        members = [Member(ids[head], 1.0, 1.0, 1.0, "canonical", 1.0)]
-        for row in sorted((r for r in rows if r != head), key=lambda r: ids[r]):
-            s = batch.score(row, head)
-            code = s.relation_code(*rule)
-            members.append(
-                Member(
-                    id=ids[row],
-                    jaccard=round(s.jaccard, 4),
-                    containment=round(s.containment_a, 4),
-                    canonical_containment=round(s.containment_b, 4),
-                    relation=RELATIONS[code],
-                    own_containment=round(s.own_containment_a, 4),
-                )
+
+
+def build_cluster(
+    rows: Sequence[int],
+    ids: Sequence[str],
+    facts: Sequence[canon.ArticleFacts],
+    policy: tuple[str, ...],
+    rule: tuple[float, int, int, int, float, float],
+    pair_score: Callable[[int, int], Score],
+) -> Cluster:
+    """One cluster from its member rows: elect the canonical, score every copy against it.
+
+    Args:
+        rows: The member rows (two or more).
+        ids: Article id of each row.
+        facts: Canonical-policy facts of each row.
+        policy: The canonical policy.
+        rule: The copy rule (:attr:`dedup.config.VerifyConfig.rule`).
+        pair_score: Scores row ``a`` against row ``b``.
+    """
+    head, reason = canon.elect(rows, facts, policy)
+    members = [Member(ids[head], 1.0, 1.0, 1.0, "canonical", 1.0)]
+    for row in sorted((r for r in rows if r != head), key=lambda r: ids[r]):
+        s = pair_score(row, head)
+        members.append(
+            Member(
+                id=ids[row],
+                jaccard=round(s.jaccard, 4),
+                containment=round(s.containment_a, 4),
+                canonical_containment=round(s.containment_b, 4),
+                relation=RELATIONS[s.relation_code(*rule)],
+                own_containment=round(s.own_containment_a, 4),
             )
-        canonical_id = ids[head]
-        return Cluster(cluster_id_for(canonical_id), canonical_id, reason, tuple(members))
+        )
+    return Cluster(cluster_id_for(ids[head]), ids[head], reason, tuple(members))
 
 
 def text_signatures(texts: Sequence[str], size: int, num_perm: int, seed: int) -> np.ndarray:

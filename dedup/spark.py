@@ -1,0 +1,405 @@
+"""The batch engine on Apache Spark: the same clusters, canonicals and relations as
+:class:`dedup.Deduplicator`, for corpora that outgrow one machine.
+
+Stages, each distributed:
+
+1. **Prepare** (``mapInPandas``): every partition runs :meth:`Deduplicator.prepare`
+   (clean, normalise, shingle) and the MinHash and band-key functions of the local
+   engine, batch by batch. Rows keep their shingle, own-words and figure sets as bytes.
+2. **Repeated ids**: the first record of an id (lowest ``order``) is kept, the others
+   are rejected, as the local readers do.
+3. **LSH**: band keys are exploded and grouped by Spark. Inside a bucket rows are
+   ranked by id; each row pairs with the next ``max_bucket - 1`` rows, which is every
+   pair of a normal bucket and the local engine's sliding window in an oversized one.
+4. **Verify** (``mapInPandas``): each candidate pair is joined with both rows' sets
+   and scored by :func:`dedup.verify.score` under the local copy rule.
+5. **Connected components** of the verified copies: the large-star/small-star
+   algorithm (Kiveris et al., 2014) on DataFrames, iterated until no edge changes;
+   the edges never reach the driver.
+6. **Clusters** (``cogroup().applyInPandas``): per component, the local
+   anti-chaining guard (:func:`dedup.cluster.star_clusters`, with direct verification in
+   small components) and the canonical election (:func:`dedup.pipeline.build_cluster`).
+   A component must fit in one executor's memory.
+
+Needs the ``spark`` extra (pyspark, pandas, pyarrow) and Java.
+
+Example (not run here: it starts a Spark session)::
+
+    from pyspark.sql import SparkSession
+    from dedup.spark import deduplicate
+    spark = SparkSession.builder.master("local[2]").getOrCreate()
+    df = spark.read.json("feed.jsonl")
+    deduplicate(df).filter("is_canonical").show()
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import datetime, timezone
+from typing import Any
+
+import numpy as np
+
+from dedup import canonical as canon
+from dedup.cluster import star_clusters
+from dedup.config import DedupConfig
+from dedup.dates import epoch_hours, parse_published, utc
+from dedup.lsh import band_keys
+from dedup.minhash import signatures
+from dedup.models import Article, Cluster, Member, Rejection, Result
+from dedup.pipeline import Deduplicator, Prepared, build_cluster
+from dedup.verify import score
+
+OUTPUT_COLUMNS = (
+    "id", "cluster_id", "canonical_id", "is_canonical", "jaccard", "containment", "relation", "reason",
+)
+_PREPARED_SCHEMA = (
+    "order long, id string, read_ok boolean, status string, reason string, origin string, body_words long, "
+    "published_us long, boilerplate double, shingles binary, own binary, figures binary, keys array<long>"
+)
+_MEMBER_SCHEMA = (
+    "id string, cluster_id string, canonical_id string, is_canonical boolean, jaccard double, "
+    "containment double, canonical_containment double, own_containment double, relation string, reason string"
+)
+_EDGE_SCHEMA = "a string, b string"
+_MICROS = 1_000_000
+
+
+def _functions() -> Any:
+    try:
+        from pyspark.sql import functions
+    except ImportError as exc:  # pragma: no cover - depends on the installed extras
+        raise ImportError(f"dedup.spark needs pyspark ({exc}); install it with: pip install 'dedup[spark]'") from None
+    return functions
+
+
+def _published_us(value: Any) -> int | None:
+    """A date (datetime, pandas Timestamp or text) as microseconds since 1970 UTC."""
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if hasattr(value, "to_pydatetime"):
+        value = value.to_pydatetime()
+    moment = value if isinstance(value, datetime) else parse_published(value)
+    return None if moment is None else round(utc(moment).timestamp() * _MICROS)
+
+
+def _from_us(value: Any) -> datetime | None:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    return datetime.fromtimestamp(int(value) / _MICROS, tz=timezone.utc)
+
+
+def _records(batch: Any) -> Iterator[Any]:
+    """The rows of an Arrow record batch as simple namespaces."""
+    from types import SimpleNamespace
+
+    columns = batch.to_pydict()
+    names = list(columns)
+    for values in zip(*columns.values()):
+        yield SimpleNamespace(**dict(zip(names, values)))
+
+
+def _arrow_batch(rows: list[dict[str, Any]], schema: str) -> Any:
+    import pyarrow as pa
+
+    fields = [column.split(" ", 1) for column in schema.split(", ")]
+    types = {"long": pa.int64(), "string": pa.string(), "boolean": pa.bool_(), "double": pa.float64(),
+             "binary": pa.binary(), "array<long>": pa.list_(pa.int64())}
+    arrow_schema = pa.schema([(name, types[kind]) for name, kind in fields])
+    return pa.RecordBatch.from_pydict({name: [row.get(name) for row in rows] for name, _ in fields}, schema=arrow_schema)
+
+
+def _prepare_partition(config: DedupConfig) -> Any:
+    """The ``mapInArrow`` function of stage 1."""
+    bands, rows = config.lsh_params()
+    lede_bands = config.lsh.lede_perm // config.lsh.lede_rows
+
+    def prepare(batches: Iterator[Any]) -> Iterator[Any]:
+        dedup = Deduplicator(config)
+        for batch in batches:
+            out: list[dict[str, Any]] = []
+            prepared: list[tuple[int, Prepared]] = []
+            for record in _records(batch):
+                base = {"order": int(record.order), "id": record.id, "origin": record.origin,
+                        "read_ok": record.reason is None}
+                if record.reason is not None:
+                    out.append({**base, "status": "rejected", "reason": record.reason})
+                    continue
+                published_us = _published_us(record.published)
+                article = Article(id=record.id, text=record.text, published=_from_us(published_us), origin=record.origin)
+                outcome = dedup.prepare(article)
+                if isinstance(outcome, Rejection):
+                    out.append({**base, "status": "rejected", "reason": outcome.reason})
+                    continue
+                prepared.append((len(out), outcome))
+                out.append({
+                    **base, "status": "ok", "body_words": outcome.cleaned.body_words, "published_us": published_us,
+                    "boilerplate": outcome.cleaned.boilerplate_share, "shingles": outcome.shingles.tobytes(),
+                    "own": outcome.own.tobytes(), "figures": outcome.figures.tobytes(),
+                })
+            if prepared:
+                matrix = signatures([p.shingles for _, p in prepared], config.minhash.num_perm, config.minhash.seed)
+                keys = [band_keys(matrix, bands, rows)]
+                if config.lsh.lede_shingles:
+                    lede = signatures([p.lede for _, p in prepared], config.lsh.lede_perm, config.minhash.seed)
+                    keys.append(band_keys(lede, lede_bands, config.lsh.lede_rows))
+                stacked = np.concatenate(keys, axis=1).view(np.int64)
+                for (slot, _), row_keys in zip(prepared, stacked):
+                    out[slot]["keys"] = row_keys.tolist()
+            yield _arrow_batch(out, _PREPARED_SCHEMA)
+
+    return prepare
+
+
+def _sets(record: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    return tuple(np.frombuffer(getattr(record, name) or b"", dtype=np.uint64) for name in ("shingles", "own", "figures"))  # type: ignore[return-value]
+
+
+def _hours(a: Any, b: Any) -> float | None:
+    """Hours between two dates in microseconds, computed as the local engine does."""
+    apart = abs(epoch_hours(_from_us(a)) - epoch_hours(_from_us(b)))
+    return None if np.isnan(apart) else apart
+
+
+def _verify_partition(config: DedupConfig) -> Any:
+    """The ``mapInArrow`` function of stage 4: keeps the pairs that are copies."""
+    rule = config.verify.rule
+
+    def verify(batches: Iterator[Any]) -> Iterator[Any]:
+        for batch in batches:
+            kept: list[dict[str, Any]] = []
+            for pair in _records(batch):
+                a = np.frombuffer(pair.a_shingles, dtype=np.uint64)
+                b = np.frombuffer(pair.b_shingles, dtype=np.uint64)
+                s = score(
+                    a, b, np.frombuffer(pair.a_own, dtype=np.uint64), np.frombuffer(pair.b_own, dtype=np.uint64),
+                    np.frombuffer(pair.a_figures, dtype=np.uint64), np.frombuffer(pair.b_figures, dtype=np.uint64),
+                    _hours(pair.a_published, pair.b_published),
+                )
+                if s.relation_code(*rule):
+                    kept.append({"a": pair.a, "b": pair.b})
+            yield _arrow_batch(kept, _EDGE_SCHEMA)
+
+    return verify
+
+
+def _facts(record: Any) -> canon.ArticleFacts:
+    published = None if record.published_us is None or np.isnan(record.published_us) else _from_us(record.published_us)
+    return canon.ArticleFacts(record.id, int(record.body_words), published, float(record.boilerplate))
+
+
+def _cluster_component(config: DedupConfig) -> Any:
+    """The ``applyInPandas`` function of stage 6: one component -> its clusters' members."""
+    import pandas as pd
+
+    policy = config.canonical.policy
+    rule = config.verify.rule
+
+    def clusters(members: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
+        members = members.sort_values("id", kind="stable").reset_index(drop=True)
+        ids = members["id"].tolist()
+        row_of = {article_id: row for row, article_id in enumerate(ids)}
+        records = list(members.itertuples(index=False))
+        facts = [_facts(r) for r in records]
+        sets = [_sets(r) for r in records]
+        published = [r.published_us for r in records]
+
+        def pair_score(a: int, b: int) -> Any:
+            return score(sets[a][0], sets[b][0], sets[a][1], sets[b][1], sets[a][2], sets[b][2],
+                         _hours(published[a], published[b]))
+
+        copy_edges = np.array([(row_of[a], row_of[b]) for a, b in zip(edges["a"], edges["b"])], dtype=np.int64)
+        rank = np.array(canon.policy_rank(facts, policy), dtype=np.int64)
+        groups = star_clusters(len(ids), copy_edges.reshape(-1, 2), rank,
+                               lambda a, b: pair_score(a, b).relation_code(*rule) != 0,
+                               config.cluster.verify_component_limit)
+        rows: list[dict[str, Any]] = []
+        for _, group in groups:
+            cluster = build_cluster(group, ids, facts, policy, rule, pair_score)
+            for member in cluster.members:
+                rows.append({
+                    "id": member.id, "cluster_id": cluster.cluster_id, "canonical_id": cluster.canonical,
+                    "is_canonical": member.relation == "canonical", "jaccard": member.jaccard,
+                    "containment": member.containment, "canonical_containment": member.canonical_containment,
+                    "own_containment": member.own_containment, "relation": member.relation, "reason": cluster.reason,
+                })
+        return pd.DataFrame(rows, columns=[c.split()[0] for c in _MEMBER_SCHEMA.split(", ")])
+
+    return clusters
+
+
+def connected_components(edges: Any, max_rounds: int = 64) -> Any:
+    """Component of every node of an undirected edge DataFrame ``(a, b)``, as ``(node, component)``
+    with the component named by its smallest node: large-star/small-star until no edge changes.
+
+    Raises:
+        RuntimeError: No convergence within ``max_rounds`` rounds (it takes O(log n)).
+    """
+    F = _functions()
+    current = edges.select(F.least("a", "b").alias("u"), F.greatest("a", "b").alias("v")).where("u != v").distinct()
+    for _ in range(max_rounds):
+        # Large star: every node links its larger neighbours to the smallest of its neighbourhood.
+        both = current.select("u", "v").union(current.select(F.col("v").alias("u"), F.col("u").alias("v")))
+        smallest = both.groupBy("u").agg(F.least(F.min("v"), F.col("u")).alias("m"))
+        large = both.join(smallest, "u").where("v > u").select(F.col("v").alias("u"), F.col("m").alias("v"))
+        large = large.select(F.least("u", "v").alias("u"), F.greatest("u", "v").alias("v")).where("u != v").distinct()
+        # Small star: every node links itself and its smaller neighbours to the smallest of them.
+        directed = large.select(F.col("v").alias("node"), F.col("u").alias("smaller"))
+        low = directed.groupBy("node").agg(F.min("smaller").alias("m"))
+        small = directed.join(low, "node").select(F.col("smaller").alias("x"), "m").union(low.select(F.col("node").alias("x"), "m"))
+        small = small.select(F.least("x", "m").alias("u"), F.greatest("x", "m").alias("v")).where("u != v").distinct()
+        small = small.localCheckpoint()
+        changed = small.exceptAll(current).limit(1).count() + current.exceptAll(small).limit(1).count()
+        current = small
+        if not changed:
+            break
+    else:
+        raise RuntimeError(f"connected components did not converge in {max_rounds} rounds")
+    return current.select(F.col("v").alias("node"), F.col("u").alias("component")).union(
+        current.select(F.col("u").alias("node"), F.col("u").alias("component"))
+    ).distinct()
+
+
+def _with_inputs(df: Any, id_col: str, text_col: str, published_col: str | None) -> Any:
+    """The input as columns order, id, text, published, origin, reason (reason set: rejected upstream)."""
+    F = _functions()
+    columns = set(df.columns)
+    published = F.col(published_col).cast("string") if published_col and published_col in columns else F.lit(None).cast("string")
+    if published_col and published_col in columns:
+        kind = dict(df.dtypes)[published_col]
+        if kind.startswith("timestamp") or kind == "date":
+            published = F.date_format(F.col(published_col), "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX")
+    order = F.col("order") if "order" in columns else F.monotonically_increasing_id()
+    origin = F.col("origin") if "origin" in columns else F.lit(None).cast("string")
+    reason = F.col("reason") if "reason" in columns else F.lit(None).cast("string")
+    text = F.col(text_col).cast("string")
+    reason = F.when(reason.isNotNull(), reason).when(F.col(id_col).isNull(), F.lit(f"missing '{id_col}' field")).when(
+        text.isNull(), F.lit(f"missing '{text_col}' field"))
+    return df.select(
+        order.alias("order"), F.coalesce(F.col(id_col).cast("string"), origin, F.lit("?")).alias("id"),
+        text.alias("text"), published.alias("published"), origin.alias("origin"), reason.alias("reason"),
+    )
+
+
+def deduplicate_members(df: Any, id_col: str = "id", text_col: str = "text", config: DedupConfig | None = None,
+                        published_col: str | None = "published") -> tuple[Any, Any]:
+    """Run stages 1-6; returns ``(prepared, members)`` DataFrames: every input row's status,
+    and the cluster rows of the articles in clusters."""
+    F = _functions()
+    from pyspark.sql import Window
+
+    config = config if config is not None else DedupConfig()
+    inputs = _with_inputs(df, id_col, text_col, published_col)
+    prepared = inputs.mapInArrow(_prepare_partition(config), _PREPARED_SCHEMA)
+    # Repeated ids: the first record read keeps the id (reader rejections do not count).
+    first = Window.partitionBy("id", "read_ok").orderBy("order")
+    repeated = F.col("read_ok") & (F.row_number().over(first) > 1)
+    where = F.coalesce(F.first("origin").over(first), F.lit("an earlier record"))
+    prepared = prepared.withColumn("_repeated", repeated).withColumn("_where", where).withColumn(
+        "status", F.when(F.col("_repeated"), F.lit("rejected")).otherwise(F.col("status"))
+    ).withColumn(
+        "reason", F.when(F.col("_repeated"), F.concat(F.lit("duplicate id: already used by "), F.col("_where"),
+                                                       F.lit("; ids must be unique"))).otherwise(F.col("reason"))
+    ).drop("_repeated", "_where").localCheckpoint()
+    usable = prepared.where("status = 'ok'")
+
+    # Stage 3: LSH buckets -> candidate pairs (a < b by id), each row with its next max_bucket - 1 bucket mates.
+    keyed = usable.select("id", F.posexplode("keys").alias("band", "key"))
+    bucket = Window.partitionBy("band", "key")
+    ranked = keyed.withColumn("size", F.count("*").over(bucket)).where("size > 1").withColumn(
+        "pos", F.row_number().over(bucket.orderBy("id"))
+    )
+    window = config.lsh.max_bucket - 1
+    reach = ranked.select(
+        "band", "key", F.col("id").alias("a"),
+        F.explode(F.sequence(F.col("pos") + 1, F.least(F.col("size"), F.col("pos") + window))).alias("pos"),
+    )
+    pairs = reach.join(ranked.select("band", "key", "pos", F.col("id").alias("b")), ["band", "key", "pos"]).select("a", "b").distinct()
+
+    # Stage 4: verify every candidate on the exact sets.
+    sets = usable.select("id", "shingles", "own", "figures", F.col("published_us").alias("published"))
+    side_a = sets.select(*[F.col(c).alias(f"a_{c}") if c != "id" else F.col("id").alias("a") for c in sets.columns])
+    side_b = sets.select(*[F.col(c).alias(f"b_{c}") if c != "id" else F.col("id").alias("b") for c in sets.columns])
+    scored = pairs.join(side_a, "a").join(side_b, "b").select(
+        "a", "b", "a_shingles", "b_shingles", "a_own", "b_own", "a_figures", "b_figures", "a_published", "b_published",
+    )
+    copies = scored.mapInArrow(_verify_partition(config), _EDGE_SCHEMA).localCheckpoint()
+
+    # Stage 5 and 6: components, then the guard and the election per component.
+    components = connected_components(copies).localCheckpoint()
+    members = usable.drop("keys").join(components.select(F.col("node").alias("id"), F.col("component").alias("group_m")), "id")
+    edges = copies.join(components.select(F.col("node").alias("a"), F.col("component").alias("group_e")), "a")
+    cluster_rows = _cluster_component(config)
+    clustered = members.groupBy("group_m").cogroup(edges.groupBy("group_e")).applyInPandas(
+        lambda m, e: cluster_rows(m.drop(columns=["group_m"]), e), _MEMBER_SCHEMA
+    )
+    return prepared, clustered
+
+
+def deduplicate(df: Any, id_col: str = "id", text_col: str = "text", config: DedupConfig | None = None,
+                published_col: str | None = "published") -> Any:
+    """Deduplicate a Spark DataFrame of articles.
+
+    Args:
+        df: One row per article.
+        id_col: The unique id column.
+        text_col: The text column.
+        config: Settings, as for :class:`dedup.Deduplicator`.
+        published_col: The publication date column (text or timestamp), if any: the
+            canonical policy and the copy rule's date test read it.
+
+    Returns:
+        One row per input row: ``id``, ``cluster_id`` and ``canonical_id`` (null for an
+        article with no copy), ``is_canonical`` (true for canonicals and articles with
+        no copy: the rows to keep), ``jaccard`` and ``containment`` against the
+        canonical, ``relation`` (``canonical``, ``exact``, ``near``, ``excerpt``, null
+        for no copy, ``rejected``) and ``reason`` (the canonical's election, or why the
+        row was rejected).
+    """
+    F = _functions()
+    prepared, clustered = deduplicate_members(df, id_col, text_col, config, published_col)
+    status = prepared.select("id", "order", "status", F.col("reason").alias("why"))
+    joined = status.join(clustered, "id", "left")
+    rejected = F.col("status") == "rejected"
+    return joined.select(
+        "id",
+        F.when(rejected, None).otherwise(F.col("cluster_id")).alias("cluster_id"),
+        F.when(rejected, None).otherwise(F.col("canonical_id")).alias("canonical_id"),
+        F.when(rejected, False).otherwise(F.coalesce(F.col("is_canonical"), F.lit(True))).alias("is_canonical"),
+        F.when(rejected, None).otherwise(F.col("jaccard")).alias("jaccard"),
+        F.when(rejected, None).otherwise(F.col("containment")).alias("containment"),
+        F.when(rejected, F.lit("rejected")).otherwise(F.col("relation")).alias("relation"),
+        F.when(rejected, F.col("why")).otherwise(F.coalesce(F.col("reason"), F.lit("no copy found"))).alias("reason"),
+    )
+
+
+def to_result(df: Any, id_col: str = "id", text_col: str = "text", config: DedupConfig | None = None,
+              published_col: str | None = "published") -> Result:
+    """Run on Spark and gather a :class:`dedup.Result` on the driver (what ``dedup report
+    --engine spark`` renders): the clustered rows, singleton ids and rejections only."""
+    prepared, clustered = deduplicate_members(df, id_col, text_col, config, published_col)
+    by_cluster: dict[str, list[Any]] = {}
+    for row in clustered.toLocalIterator():
+        by_cluster.setdefault(row["cluster_id"], []).append(row)
+    clusters: list[Cluster] = []
+    for rows in by_cluster.values():
+        head = next(r for r in rows if r["is_canonical"])
+        members = [Member(head["id"], 1.0, 1.0, 1.0, "canonical", 1.0)] + [
+            Member(r["id"], r["jaccard"], r["containment"], r["canonical_containment"], r["relation"], r["own_containment"])
+            for r in sorted((r for r in rows if not r["is_canonical"]), key=lambda r: r["id"])
+        ]
+        clusters.append(Cluster(head["cluster_id"], head["id"], head["reason"], tuple(members)))
+    clusters.sort(key=lambda c: c.canonical)
+    clustered_ids = {m.id for c in clusters for m in c.members}
+    singletons: list[str] = []
+    rejected: list[Rejection] = []
+    for row in prepared.select("id", "status", "reason", "origin").toLocalIterator():
+        if row["status"] == "rejected":
+            rejected.append(Rejection(row["id"], row["reason"], row["origin"]))
+        elif row["id"] not in clustered_ids:
+            singletons.append(row["id"])
+    return Result(
+        clusters=tuple(clusters),
+        singletons=tuple(sorted(singletons)),
+        rejected=tuple(sorted(rejected, key=lambda r: (r.id, r.origin or ""))),
+    )
