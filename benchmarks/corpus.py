@@ -19,7 +19,9 @@ Example:
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -131,3 +133,17 @@ def generate(n: int, seed: int = 0, copy_share: float = 0.1, words: int = 480) -
         ids.append(article_id)
         texts.append(_render(paragraphs, vocabulary))
     return GeneratedCorpus(ids, texts, labels, edits)
+
+
+def corpus_file(n: int, folder: Path) -> Path:
+    """``generate(n, seed=0)`` as JSONL (``id``, ``text``) in ``folder``, written once and reused."""
+    path = folder / f"generated-{n}-seed0.jsonl"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        made = generate(n, seed=0)
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("w", encoding="utf-8") as out:
+            for article_id, text in zip(made.ids, made.texts):
+                out.write(json.dumps({"id": article_id, "text": text}) + "\n")
+        tmp.rename(path)
+    return path

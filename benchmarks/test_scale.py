@@ -22,7 +22,7 @@ import numpy as np
 import pytest
 from datasketch import MinHash, MinHashLSH
 
-from benchmarks.corpus import generate
+from benchmarks.corpus import corpus_file, generate
 from benchmarks.recipes import datasketch_recipe
 from dedup import Article, Deduplicator
 from dedup.evaluate import predicted_labels, score_clusters
@@ -162,19 +162,6 @@ def test_reuters_dedup_and_recipe(benchmark, shared_data):  # noqa: ANN001
     RESULTS["reuters"] = {"dedup": ours, "recipe": time.perf_counter() - started}
 
 
-def _corpus_file(n: int) -> Path:
-    path = CACHE / f"generated-{n}-seed0.jsonl"
-    if not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        made = generate(n, seed=0)
-        tmp = path.with_suffix(".tmp")
-        with tmp.open("w", encoding="utf-8") as out:
-            for article_id, text in zip(made.ids, made.texts):
-                out.write(json.dumps({"id": article_id, "text": text}) + "\n")
-        tmp.rename(path)
-    return path
-
-
 _REPORT_WITH_PEAK = """
 import resource, runpy, sys
 sys.argv = ["dedup", "report", sys.argv[1], "--format", "json", "--no-progress"]
@@ -194,7 +181,7 @@ finally:
 def test_scaling_dedup_report(benchmark, n):  # noqa: ANN001
     """``dedup report FILE --format json`` in a child process: wall time and the main
     process's peak RSS (its ``VmHWM``; the two prepare workers hold one chunk each)."""
-    path = _corpus_file(n)
+    path = corpus_file(n, CACHE)
     command = [sys.executable, "-c", _REPORT_WITH_PEAK, str(path)]
 
     def run() -> dict:

@@ -73,6 +73,18 @@ def build_parser() -> argparse.ArgumentParser:
         help="output format (default: text); html is one self-contained page",
     )
     report.add_argument("-o", "--output", metavar="FILE", default=None, help="write the report here (default: stdout)")
+    report.add_argument(
+        "--engine", choices=("local", "spark"), default="local",
+        help="run on this machine (default) or on Apache Spark (JSONL and Parquet inputs; needs the spark extra)",
+    )
+    report.add_argument(
+        "--master", metavar="URL", default=None,
+        help="Spark master, e.g. local[2] or spark://host:7077 (default: spark-submit's, else local[*])",
+    )
+    report.add_argument(
+        "--spark-conf", metavar="KEY=VALUE", action="append", default=[],
+        help="a Spark setting, e.g. spark.executor.memory=8g (repeatable)",
+    )
     _add_settings(report)
     _add_fields(report)
     _add_progress(report)
@@ -250,7 +262,12 @@ def _run_report(args: argparse.Namespace) -> str:
     started = time.monotonic()
     config = _config(args)
     files = ArticleFiles(args.paths, fields=_fields(args))
-    result = _deduplicate(files, config, progress=show)
+    if args.engine == "spark":
+        if args.format == "html":
+            raise InputError("--engine spark reports as text or json; use the local engine for --format html")
+        result = _on_spark(args, config)
+    else:
+        result = _deduplicate(files, config, progress=show)
     if args.format == "json":
         output = render_json(result)
     elif args.format == "html":
@@ -265,6 +282,45 @@ def _run_report(args: argparse.Namespace) -> str:
     with atomic_output(Path(args.output)) as temporary:
         temporary.write_text(output, encoding="utf-8")
     return ""
+
+
+def _on_spark(args: argparse.Namespace, config: DedupConfig) -> Result:
+    """Run the report's deduplication on Spark (a local session unless a master is configured)."""
+    try:
+        from pyspark import SparkConf
+        from pyspark.sql import SparkSession
+    except ImportError:
+        raise InputError("--engine spark needs pyspark: pip install 'dedup[spark]' (and Java 17+)") from None
+    from dedup.spark import read_input, to_result
+
+    conf = SparkConf().setAppName("dedup").set("spark.ui.showConsoleProgress", "false")
+    for setting in args.spark_conf:
+        key, equals, value = setting.partition("=")
+        if not equals or not key.strip():
+            raise InputError(f"--spark-conf {setting!r}: expected KEY=VALUE, e.g. spark.executor.memory=8g")
+        conf.set(key.strip(), value.strip())
+    if args.master:
+        conf.setMaster(args.master)
+    elif not conf.contains("spark.master"):
+        conf.setMaster("local[*]")
+    if conf.get("spark.master", "").startswith("local"):
+        # One JVM does all the work: room for the shingle sets, and few shuffle partitions.
+        conf.setIfMissing("spark.driver.memory", "4g")
+        conf.setIfMissing("spark.sql.shuffle.partitions", "8")
+    spark = SparkSession.builder.config(conf=conf).getOrCreate()
+    spark.sparkContext.setLogLevel("ERROR")
+    try:
+        fields = _fields(args)
+        frame = read_input(spark, list(args.paths), fields)
+        result = to_result(frame, config=config)
+    finally:
+        spark.stop()
+    if result.stats["articles"] and len(result.rejected) == result.stats["articles"]:
+        first = result.rejected[0]
+        raise InputError(
+            f"no usable article in the input ({len(result.rejected)} rejected); first: {first.origin or first.id}: {first.reason}"
+        )
+    return result
 
 
 def _summary(result: Result, seconds: float) -> str:

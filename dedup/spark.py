@@ -269,9 +269,10 @@ def _with_inputs(df: Any, id_col: str, text_col: str, published_col: str | None)
         kind = dict(df.dtypes)[published_col]
         if kind.startswith("timestamp") or kind == "date":
             published = F.date_format(F.col(published_col), "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX")
-    order = F.col("order") if "order" in columns else F.monotonically_increasing_id()
-    origin = F.col("origin") if "origin" in columns else F.lit(None).cast("string")
-    reason = F.col("reason") if "reason" in columns else F.lit(None).cast("string")
+    # Columns made by read_input: the record's place in the input, its origin, a reader rejection.
+    order = F.col("_dedup_order") if "_dedup_order" in columns else F.monotonically_increasing_id()
+    origin = F.col("_dedup_origin") if "_dedup_origin" in columns else F.lit(None).cast("string")
+    reason = F.col("_dedup_reason") if "_dedup_reason" in columns else F.lit(None).cast("string")
     text = F.col(text_col).cast("string")
     reason = F.when(reason.isNotNull(), reason).when(F.col(id_col).isNull(), F.lit(f"missing '{id_col}' field")).when(
         text.isNull(), F.lit(f"missing '{text_col}' field"))
@@ -403,3 +404,106 @@ def to_result(df: Any, id_col: str = "id", text_col: str = "text", config: Dedup
         singletons=tuple(sorted(singletons)),
         rejected=tuple(sorted(rejected, key=lambda r: (r.id, r.origin or ""))),
     )
+
+
+def _jsonl_partition(fields: Any) -> Any:
+    """The ``mapInArrow`` function that parses JSONL lines with the local reader's rules."""
+    from dedup.io.readers import parse_jsonl_line  # the local reader's rules, line by line
+
+    def parse(batches: Iterator[Any]) -> Iterator[Any]:
+        for batch in batches:
+            rows: list[dict[str, Any]] = []
+            for record in _records(batch):
+                if not record.line.strip():
+                    continue
+                origin = f"{record.name}:{record.number}"
+                item = parse_jsonl_line(record.line.encode("utf-8"), origin, fields)
+                if isinstance(item, Rejection):
+                    rows.append({"_dedup_order": record.order, "id": item.id, "_dedup_origin": item.origin,
+                                 "_dedup_reason": item.reason})
+                else:
+                    published = None if item.published is None else utc(item.published).isoformat()
+                    rows.append({"_dedup_order": record.order, "id": item.id, "text": item.text,
+                                 "published": published, "_dedup_origin": origin})
+            yield _arrow_batch(rows, _INPUT_SCHEMA)
+
+    return parse
+
+
+_INPUT_SCHEMA = "_dedup_order long, id string, text string, published string, _dedup_origin string, _dedup_reason string"
+
+
+def _spark_kind(raw: str) -> str:
+    """``jsonl`` or ``parquet`` for a local path or a URL; a Parquet dataset may be a folder.
+
+    Raises:
+        InputError: A local path is missing, or the input is neither JSONL nor Parquet.
+    """
+    from pathlib import Path
+
+    from dedup.errors import InputError
+    from dedup.io.readers import input_format
+
+    if raw == "-":
+        raise InputError("-: the Spark engine reads files (JSONL, Parquet), not standard input")
+    name = raw.rstrip("/").lower()
+    if "://" in raw:
+        if name.endswith(".parquet"):
+            return "parquet"
+        if name.endswith((".jsonl", ".ndjson", ".jsonl.gz", ".ndjson.gz")):
+            return "jsonl"
+        raise InputError(f"{raw}: name a .jsonl (.gz) or .parquet input for the Spark engine")
+    path = Path(raw)
+    if not path.exists():
+        raise InputError(f"{raw}: no such file or directory")
+    if path.is_dir():
+        if name.endswith(".parquet") or any(path.glob("*.parquet")):
+            return "parquet"
+        raise InputError(f"{raw}: a folder the Spark engine reads must hold .parquet files")
+    return input_format(path)
+
+
+def read_input(spark: Any, paths: list[str], fields: Any = None) -> Any:
+    """JSONL (also ``.gz``) and Parquet files as one DataFrame of articles for :func:`to_result`,
+    with each record's origin (``FILE:line`` or ``FILE:row N``) and reader rejections.
+
+    Raises:
+        InputError: A path is missing or is not JSONL or Parquet.
+    """
+    from dedup.errors import InputError
+    from dedup.io.fields import FieldMap
+
+    F = _functions()
+    fields = fields if fields is not None else FieldMap()
+    frames = []
+    for number, raw in enumerate(paths):
+        path = raw  # a local path or a URL (hdfs://, s3a://, ...) that Spark reads
+        kind = _spark_kind(str(raw))
+        offset = number << 40  # keeps the inputs in order
+        if kind == "jsonl":
+            lines = spark.sparkContext.textFile(str(path)).zipWithIndex().map(
+                lambda pair, name=str(path), base=offset: (base + pair[1], name, pair[1] + 1, pair[0])
+            )
+            frame = spark.createDataFrame(lines, "order long, name string, number long, line string")
+            frames.append(frame.mapInArrow(_jsonl_partition(fields), _INPUT_SCHEMA))
+        elif kind == "parquet":
+            table = spark.read.parquet(str(path)).select("*", F.col("_metadata.row_index").alias("_row"))
+            for column in fields.required():
+                if column not in table.columns:
+                    raise InputError(f"{path}: no column {column!r}; the columns are {table.columns}; name yours with --id-field/--text-field")
+            published = fields.published or ("published" if "published" in table.columns else "date")
+            date = F.col(published) if published in table.columns else F.lit(None)
+            if published in table.columns and dict(table.dtypes)[published].startswith(("timestamp", "date")):
+                date = F.date_format(F.col(published), "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX")
+            frames.append(table.select(
+                (F.lit(offset) + F.col("_row")).alias("_dedup_order"), F.col(fields.id).cast("string").alias("id"),
+                F.col(fields.text).cast("string").alias("text"), date.cast("string").alias("published"),
+                F.concat(F.lit(f"{path}:row "), (F.col("_row") + 1).cast("string")).alias("_dedup_origin"),
+                F.lit(None).cast("string").alias("_dedup_reason"),
+            ))
+        else:
+            raise InputError(f"{path}: the Spark engine reads JSONL and Parquet; use the local engine for {kind}")
+    combined = frames[0]
+    for frame in frames[1:]:
+        combined = combined.unionByName(frame)
+    return combined

@@ -130,3 +130,26 @@ def browser():  # noqa: ANN201
         chromium = driver.chromium.launch(executable_path=executable, args=["--no-sandbox"])
         yield chromium
         chromium.close()
+
+
+@pytest.fixture(scope="session")
+def spark():  # noqa: ANN201
+    """A real local[2] Spark session (fails, never skips, without Java or pyspark)."""
+    import shutil
+
+    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+        pytest.fail("Java not found: Spark needs Java 17+. Install it with 'bash .ci/system-packages' "
+                    "(apt-get install default-jre-headless), or set JAVA_HOME")
+    try:
+        from pyspark.sql import SparkSession
+    except ImportError:
+        pytest.fail("pyspark is missing: pip install -e '.[test]'")
+    session = (
+        SparkSession.builder.master("local[2]").appName("dedup-tests")
+        .config("spark.ui.enabled", "false").config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.shuffle.partitions", "4").config("spark.driver.memory", "4g")
+        .getOrCreate()
+    )
+    session.sparkContext.setLogLevel("ERROR")
+    yield session
+    session.stop()

@@ -237,7 +237,7 @@ def _read_jsonl(stream: IO[bytes], name: str, fields: FieldMap) -> Iterator[Arti
             continue
         lines += 1
         origin = f"{name}:{lineno}"
-        item = _parse_jsonl_line(raw, origin, fields)
+        item = parse_jsonl_line(raw, origin, fields)
         if isinstance(item, Article):
             records += 1
         elif first_problem is None:
@@ -252,7 +252,8 @@ def _read_jsonl(stream: IO[bytes], name: str, fields: FieldMap) -> Iterator[Arti
         )
 
 
-def _parse_jsonl_line(raw: bytes, origin: str, fields: FieldMap) -> Article | Rejection:
+def parse_jsonl_line(raw: bytes, origin: str, fields: FieldMap) -> Article | Rejection:
+    """One JSONL line (``origin`` names it) as an Article, or a Rejection saying what is wrong."""
     if b"\x00" in raw:
         return Rejection(origin, "line contains NUL bytes; only UTF-8 JSON text can be read", origin)
     try:
