@@ -23,7 +23,7 @@ SIZES = [int(s) for s in os.environ.get("DEDUP_BENCH_SPARK_SIZES", "100000").spl
 CACHE = Path(os.environ.get("DEDUP_BENCH_CACHE", Path.home() / ".cache" / "dedup-bench"))
 ENGINES = {
     "local": [],
-    "spark": ["--engine", "spark", "--master", "local[2]", "--spark-conf", "spark.driver.memory=8g"],
+    "spark": ["--engine", "spark", "--master", "local[2]", "--spark-conf", "spark.driver.memory=12g"],
 }
 RESULTS: dict[int, dict[str, float]] = {}
 OUTPUTS: dict[int, dict[str, str]] = {}
