@@ -25,6 +25,7 @@ from typing import Any
 import numpy as np
 
 from dedup._hashing import sorted_unique
+from dedup.text.scripts import CHARACTER_RANGES
 
 try:  # numba is a dependency, but a missing or broken install must not break dedup
     import numba
@@ -54,15 +55,24 @@ _SECRET = np.frombuffer(
 _WORD_TABLE: np.ndarray | None = None
 
 
+WORD, LETTER_TOKEN = 1, 2
+
+
 def word_table() -> np.ndarray:
-    """``bool[0x110000]``: which code points Python's ``re`` counts as ``\\w`` in ``str``."""
+    """``uint8[0x110000]``: 0 where Python's ``re`` does not count the code point as
+    ``\\w`` in ``str``; :data:`WORD` where it does; :data:`LETTER_TOKEN` for the word
+    characters of scripts written without spaces, each a token by itself
+    (:mod:`dedup.text.scripts`)."""
     global _WORD_TABLE
     if _WORD_TABLE is None:
         every = "".join(map(chr, range(0xD800))) + "\ufffd" * 0x800 + "".join(map(chr, range(0xE000, 0x110000)))
-        table = np.zeros(0x110000, dtype=np.bool_)
+        table = np.zeros(0x110000, dtype=np.uint8)
         for match in re.finditer(r"\w+", every):
-            table[match.start() : match.end()] = True
-        table[0xD800:0xE000] = False  # surrogates never reach UTF-8 text
+            table[match.start() : match.end()] = WORD
+        table[0xD800:0xE000] = 0  # surrogates never reach UTF-8 text
+        for low, high in CHARACTER_RANGES:
+            block = table[low : high + 1]
+            block[block == WORD] = LETTER_TOKEN
         _WORD_TABLE = table
     return _WORD_TABLE
 
@@ -284,8 +294,8 @@ if AVAILABLE:
         return _xxh3_long(buf, start, length, secret)
 
     @_njit
-    def _char_at(buf: np.ndarray, i: int, table: np.ndarray) -> tuple[bool, int]:
-        """Whether the UTF-8 character at ``buf[i]`` is a word character, and its width."""
+    def _char_at(buf: np.ndarray, i: int, table: np.ndarray) -> tuple[int, int]:
+        """The class of the UTF-8 character at ``buf[i]`` (see :func:`word_table`), and its width."""
         lead = buf[i]
         if lead < 0x80:
             return table[lead], 1
@@ -316,18 +326,21 @@ if AVAILABLE:
         count = 0
         i = start
         while i < end:
-            is_word, width = _char_at(buf, i, table)
-            while not is_word:  # skip to the next word character
+            kind, width = _char_at(buf, i, table)
+            while kind == 0:  # skip to the next word character
                 i += width
                 if i >= end:
                     return count
-                is_word, width = _char_at(buf, i, table)
+                kind, width = _char_at(buf, i, table)
             token_start = i
-            while is_word:
+            if kind == 2:  # a letter of a script without spaces: a token alone
                 i += width
-                if i >= end:
-                    break
-                is_word, width = _char_at(buf, i, table)
+            else:
+                while kind == 1:
+                    i += width
+                    if i >= end:
+                        break
+                    kind, width = _char_at(buf, i, table)
             length = i - token_start
             for k in range(length):
                 padded[8 + k] = _lower_ascii(buf[token_start + k])

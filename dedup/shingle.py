@@ -3,7 +3,9 @@
 Besides all shingles, :func:`body_shingles` returns the *own-words* shingles: those
 whose words all stand outside quotation marks (see :mod:`dedup.text.quotes`).
 
-Each token is hashed once with xxh3-64 (stable across machines, runs and Python
+Tokens are words, or single letters in scripts written without spaces
+(:mod:`dedup.text.scripts`), so Chinese or Thai text gets character n-grams. Each
+token is hashed once with xxh3-64 (stable across machines, runs and Python
 versions; never Python's ``hash()``); an n-gram's hash chains its token hashes
 through MurmurHash3's finalizer. A text with fewer words than the shingle size
 becomes one shingle of all its words.
@@ -25,15 +27,18 @@ from dedup import _kernels
 from dedup._hashing import CHAIN, U64, fmix64, sorted_unique
 from dedup.text.normalize import fold
 from dedup.text.quotes import quoted_spans
+from dedup.text.scripts import TOKEN_PATTERN
 
-TOKEN = re.compile(r"\w+")
+TOKEN = re.compile(TOKEN_PATTERN)
 # A figure: digits with inner separators ("1,000", "6.5", "7-3/4", "2023-07-13").
 FIGURE = re.compile(r"\d(?:[\d,.]*\d)?(?:[-/]\d+(?:/\d+)?)?")
 EMPTY = np.empty(0, dtype=U64)
 
 
 def tokenize(normalized: str) -> list[str]:
-    """Words of normalised text (runs of Unicode letters, digits and underscore)."""
+    """Words of normalised text: runs of Unicode letters, digits and underscore, except
+    that each letter of a script written without spaces (Chinese, Japanese, Thai, ...;
+    see :mod:`dedup.text.scripts`) is a token by itself."""
     return TOKEN.findall(normalized)
 
 

@@ -180,7 +180,10 @@ def test_shingles_invariant_to_whitespace(words, data, size):
     single = " ".join(words)
     separators = data.draw(st.lists(SEPARATOR, min_size=len(words) + 1, max_size=len(words) + 1))
     messy = separators[0] + "".join(w + s for w, s in zip(words, separators[1:]))
-    assert as_ints(shingles(normalize(messy), size)) == as_ints(shingles(normalize(single), size))
+    # Without mojibake repair: ftfy's verdict on a fragment depends on its context
+    # (it reads " ßÇ " as mojibake of "ဠ" but leaves "ßÇ" alone), which is not whitespace handling.
+    messy_shingles = shingles(normalize(messy, fix_mojibake=False), size)
+    assert as_ints(messy_shingles) == as_ints(shingles(normalize(single, fix_mojibake=False), size))
 
 
 @settings(max_examples=100, deadline=None)
