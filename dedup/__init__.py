@@ -11,7 +11,7 @@ Example:
 """
 
 from dedup.config import DedupConfig
-from dedup.errors import ConfigError, DedupError, InputError, StorageError
+from dedup.errors import ConfigError, DedupError, InputError, OutputError, StorageError
 from dedup.explain import Explanation, explain_pair
 from dedup.index import Index
 from dedup.io.fields import FieldMap
@@ -34,6 +34,7 @@ __all__ = [
     "Index",
     "InputError",
     "Member",
+    "OutputError",
     "Rejection",
     "Removed",
     "Result",

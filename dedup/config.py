@@ -63,12 +63,17 @@ class CleanConfig:
 
     Args:
         enabled: Remove navigation, widgets, credits, footers and repeated lines.
+        max_chars: Texts longer than this are rejected before any work: no news article
+            is this long (10 million characters is some 1.6 million words), and a dump or
+            a blob would only cost time and memory.
     """
 
     enabled: bool = True
+    max_chars: int = 10_000_000
 
     def __post_init__(self) -> None:
         _check(isinstance(self.enabled, bool), f"clean.enabled must be true or false, got {self.enabled!r}")
+        _check_int("clean.max_chars", self.max_chars, 1, 2**40)
 
 
 @dataclass(frozen=True)

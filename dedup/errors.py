@@ -33,3 +33,10 @@ class StorageError(DedupError):
     settings that differ from the ones the index was built with)."""
 
     exit_code = 2
+
+
+class OutputError(DedupError, OSError):
+    """An output file cannot be written (missing folder, no permission, disk full);
+    nothing that looks complete is left behind."""
+
+    exit_code = 1

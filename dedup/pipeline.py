@@ -31,6 +31,7 @@ import functools
 import itertools
 import math
 import os
+import signal
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -145,6 +146,12 @@ def _sets_chunk(config: DedupConfig, articles: list[Article]) -> list[Sets | Non
     return [(p.shingles, p.own, p.figures) if isinstance(p, Prepared) else None for p in outcomes]
 
 
+def _ignore_interrupts() -> None:
+    """In a worker process: Ctrl-C is the main process's to handle (it stops the pool),
+    so a worker neither dies mid-task nor prints a traceback of its own."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
 def _in_order(
     task: Callable[..., R], config: DedupConfig, chunks: Iterable[list[Article]], workers: int, *args: Any
 ) -> Iterator[R]:
@@ -157,7 +164,7 @@ def _in_order(
     if workers <= 1 or second is None:
         yield from (task(config, chunk, *args) for chunk in itertools.chain(ahead, chunks))
         return
-    with ProcessPoolExecutor(workers) as pool:
+    with ProcessPoolExecutor(workers, initializer=_ignore_interrupts) as pool:
         in_flight: deque[Future[R]] = deque()
         for chunk in itertools.chain(ahead, chunks):
             in_flight.append(pool.submit(task, config, chunk, *args))
@@ -337,6 +344,13 @@ class Deduplicator:
     def prepare(self, article: Article) -> Prepared | Rejection:
         """Clean, normalise and shingle one article, or say why it cannot be used."""
         cfg = self.config
+        if len(article.text) > cfg.clean.max_chars:
+            return Rejection(
+                article.id,
+                f"text of {len(article.text):,} characters, over clean.max_chars ({cfg.clean.max_chars:,}); "
+                "no news article is this long (raise the limit if it really is one)",
+                article.origin,
+            )
         if not article.text.strip():
             return Rejection(article.id, "empty text (nothing but whitespace)", article.origin)
         repaired = repair(article.text, fix_mojibake=cfg.normalize.fix_mojibake)

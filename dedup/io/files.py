@@ -24,7 +24,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, cast
 
-from dedup.errors import InputError
+from dedup.errors import InputError, OutputError
 
 
 def open_bytes(path: Path) -> IO[bytes]:
@@ -50,7 +50,9 @@ def atomic_output(target: Path, directory: bool = False) -> Iterator[Path]:
         directory: Produce a directory instead of a file.
 
     Raises:
-        InputError: The target's folder is missing or not writable.
+        InputError: The target's folder does not exist (a usage error).
+        OutputError: The folder is not writable, or writing failed (the disk is full, ...);
+            the temporary output is removed.
     """
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
@@ -63,16 +65,18 @@ def atomic_output(target: Path, directory: bool = False) -> Iterator[Path]:
             os.close(handle)
             temporary = Path(name)
     except OSError as exc:
-        raise InputError(f"{target}: cannot write in {parent} ({exc.strerror or exc})") from None
+        raise OutputError(f"{target}: cannot write in {parent} ({exc.strerror or exc})") from None
     try:
         yield temporary
         temporary.chmod((0o777 if directory else 0o666) & ~_umask())
         if directory and target.is_dir():
             shutil.rmtree(target)
         os.replace(temporary, target)
-    except BaseException:
+    except BaseException as exc:
         if temporary.is_dir():
             shutil.rmtree(temporary, ignore_errors=True)
         else:
             temporary.unlink(missing_ok=True)
+        if isinstance(exc, OSError) and not isinstance(exc, OutputError):
+            raise OutputError(f"{target}: cannot write ({exc.strerror or exc}); nothing was written") from None
         raise
