@@ -33,6 +33,9 @@ TOKEN = re.compile(TOKEN_PATTERN)
 # A figure: digits with inner separators ("1,000", "6.5", "7-3/4", "2023-07-13").
 FIGURE = re.compile(r"\d(?:[\d,.]*\d)?(?:[-/]\d+(?:/\d+)?)?")
 EMPTY = np.empty(0, dtype=U64)
+ASCII_DIGITS = {cp: ord("0") + int(chr(cp)) for cp in range(0x110000) if chr(cp).isdecimal()}
+"""Every decimal digit (Arabic-Indic, Devanagari, fullwidth, ...) to its ASCII digit, so a
+figure is the same figure in any script ("٢٠٢٣" == "2023")."""
 
 
 def tokenize(normalized: str) -> list[str]:
@@ -148,7 +151,8 @@ def _token_hashes_and_starts(text: str) -> tuple[np.ndarray, np.ndarray]:
 def body_figures(body: str) -> np.ndarray:
     """Sorted unique xxh3-64 hashes of the figures (numbers) in a body.
 
-    Thousands separators are dropped ("1,000" == "1000"). Figures carry a report's
+    Thousands separators are dropped ("1,000" == "1000") and digits of any script read
+    as ASCII digits ("٢٠٢٣" == "2023"). Figures carry a report's
     facts: two template items with the same words but different figures (another
     day's rates, another company's results) report different news.
 
@@ -157,5 +161,5 @@ def body_figures(body: str) -> np.ndarray:
         3
     """
     digest = xxhash.xxh3_64_intdigest
-    found = {m.group(0).replace(",", "") for m in FIGURE.finditer(body)}
+    found = {m.group(0).replace(",", "").translate(ASCII_DIGITS) for m in FIGURE.finditer(body)}
     return np.array(sorted(digest(f.encode("ascii")) for f in found), dtype=U64)

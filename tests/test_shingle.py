@@ -7,7 +7,7 @@ import xxhash
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup.shingle import body_shingles, chain_ngrams, hash_tokens, shingles, tokenize
+from dedup.shingle import body_figures, body_shingles, chain_ngrams, hash_tokens, shingles, tokenize
 from dedup.text.normalize import fold, normalize
 
 MASK64 = (1 << 64) - 1
@@ -256,3 +256,10 @@ def test_body_shingles_all_equals_shingles_of_fold_and_own_is_subset(parts):
     assert as_ints(everything) == as_ints(shingles(fold(body), 3))
     assert np.all(np.isin(own, everything))
     assert np.all(own[1:] > own[:-1])
+
+
+def test_figures_in_any_script_read_as_ascii_digits():
+    """Regression (found by fuzzing): a digit outside ASCII ("᥆", "٣") crashed body_figures."""
+    assert np.array_equal(body_figures("sales in ٢٠٢٣ rose to ٥٠٠"), body_figures("sales in 2023 rose to 500"))
+    assert np.array_equal(body_figures("１２３ yen"), body_figures("123 yen"))  # fullwidth
+    assert body_figures("᥆").size == 1
