@@ -21,6 +21,8 @@ GOOD = {"story": STORY, "story-copy": STORY + "\n\nReporting by the wire desk.",
 """Usable records: a copy pair and a singleton (2 kept, 1 duplicate)."""
 
 HUGE = "word " * 2_200_001  # 11 million characters: over clean.max_chars
+ONE_LINE = " ".join(f"w{n % 7919}" for n in range(1_000_000))  # a million words, no line break
+BIG_PAGE = "<html><body><article>" + ("<p>" + "The council met on Monday to talk about the budget. " * 20 + "</p>") * 4000 + "</article></body></html>"
 
 MULTILINGUAL = {
     "zh": "国家统计局周一发布第三季度经济数据，经济增速达到百分之四点九。多位经济学家指出，出口表现疲软，但服务业恢复较快。",
@@ -34,6 +36,7 @@ def _jsonl(folder: Path) -> tuple[Path, dict[str, str]]:
     """A JSONL feed with every kind of bad line; returns it and, per bad line, a reason fragment."""
     lines: list[bytes] = [json.dumps({"id": k, "text": v}).encode() for k, v in GOOD.items()]
     lines += [json.dumps({"id": k, "text": v}, ensure_ascii=False).encode() for k, v in MULTILINGUAL.items()]
+    lines.append(json.dumps({"id": "one-long-line", "text": ONE_LINE}).encode())  # extreme, but usable
     bad = [
         (json.dumps({"id": "empty", "text": ""}).encode(), "empty text"),
         (json.dumps({"id": "blank", "text": " \n\t "}).encode(), "empty text"),
@@ -55,7 +58,7 @@ def _jsonl(folder: Path) -> tuple[Path, dict[str, str]]:
     lines += [line for line, _ in bad]
     path = folder / "feed.jsonl"
     path.write_bytes(b"\n".join(lines) + b"\n")
-    first_bad = len(GOOD) + len(MULTILINGUAL) + 1
+    first_bad = len(GOOD) + len(MULTILINGUAL) + 2
     return path, {f"{path}:{first_bad + i}": why for i, (_, why) in enumerate(bad)}
 
 
@@ -73,6 +76,7 @@ def _files(folder: Path) -> tuple[Path, dict[str, str]]:
         "menu.html": (b"<html><body><nav><a href='/'>Home</a></nav></body></html>", "page junk"),
         "photo.html": (b"<html><body><img src='x.jpg'></body></html>", "no article text found"),
         "deep.html": (("<div>" * 100_000 + "x" + "</div>" * 100_000).encode(), "no article text found"),
+        "big.html": (BIG_PAGE.encode(), ""),  # 4 MB of markup: read, and accounted for
     }
     for name, (data, _) in bad.items():
         (root / name).write_bytes(data)
