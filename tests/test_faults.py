@@ -99,3 +99,14 @@ def test_ctrl_c_during_an_ingest_leaves_a_sound_index(tmp_path: Path, big_feed: 
     again = subprocess.run([sys.executable, "-m", "dedup", "index", "stats", "--db", str(db)], capture_output=True,
                            text=True, cwd=ROOT, timeout=60)
     assert again.returncode == 0 and json.loads(again.stdout)["articles"] == len(stored)
+
+
+def test_an_unwritable_output_path_is_a_clear_error() -> None:
+    for target in ("/proc/report.json", "/proc/self/report.json"):  # not writable, even for root
+        proc = subprocess.run([sys.executable, "-m", "dedup", "report", "seeds/", "-o", target], capture_output=True,
+                              text=True, cwd=ROOT, timeout=60)
+        assert proc.returncode in (1, 2), proc.stderr
+        assert proc.stderr.startswith("error: ") and target in proc.stderr and "Traceback" not in proc.stderr
+    proc = subprocess.run([sys.executable, "-m", "dedup", "filter", "seeds/", "-o", "/dev/null/kept"],
+                          capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert proc.returncode == 2 and "does not exist" in proc.stderr, proc.stderr
