@@ -260,15 +260,22 @@ def connected_components(edges: Any, max_rounds: int = 64) -> Any:
     ).distinct()
 
 
+def _date_text(df: Any, column: str | None) -> Any:
+    """A date column as ISO-8601 text (timestamps and dates with their offset), or null."""
+    F = _functions()
+    if not column or column not in df.columns:
+        return F.lit(None).cast("string")
+    kind = dict(df.dtypes)[column]
+    if kind.startswith("timestamp") or kind == "date":
+        return F.date_format(F.col(column), "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX")
+    return F.col(column).cast("string")
+
+
 def _with_inputs(df: Any, id_col: str, text_col: str, published_col: str | None) -> Any:
     """The input as columns order, id, text, published, origin, reason (reason set: rejected upstream)."""
     F = _functions()
     columns = set(df.columns)
-    published = F.col(published_col).cast("string") if published_col and published_col in columns else F.lit(None).cast("string")
-    if published_col and published_col in columns:
-        kind = dict(df.dtypes)[published_col]
-        if kind.startswith("timestamp") or kind == "date":
-            published = F.date_format(F.col(published_col), "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX")
+    published = _date_text(df, published_col)
     # Columns made by read_input: the record's place in the input, its origin, a reader rejection.
     order = F.col("_dedup_order") if "_dedup_order" in columns else F.monotonically_increasing_id()
     origin = F.col("_dedup_origin") if "_dedup_origin" in columns else F.lit(None).cast("string")
@@ -491,13 +498,10 @@ def read_input(spark: Any, paths: list[str], fields: Any = None) -> Any:
             for column in fields.required():
                 if column not in table.columns:
                     raise InputError(f"{path}: no column {column!r}; the columns are {table.columns}; name yours with --id-field/--text-field")
-            published = fields.published or ("published" if "published" in table.columns else "date")
-            date = F.col(published) if published in table.columns else F.lit(None)
-            if published in table.columns and dict(table.dtypes)[published].startswith(("timestamp", "date")):
-                date = F.date_format(F.col(published), "yyyy-MM-dd'T'HH:mm:ss.SSSSSSXXX")
+            date = _date_text(table, fields.published or ("published" if "published" in table.columns else "date"))
             frames.append(table.select(
                 (F.lit(offset) + F.col("_row")).alias("_dedup_order"), F.col(fields.id).cast("string").alias("id"),
-                F.col(fields.text).cast("string").alias("text"), date.cast("string").alias("published"),
+                F.col(fields.text).cast("string").alias("text"), date.alias("published"),
                 F.concat(F.lit(f"{path}:row "), (F.col("_row") + 1).cast("string")).alias("_dedup_origin"),
                 F.lit(None).cast("string").alias("_dedup_reason"),
             ))

@@ -123,3 +123,26 @@ def test_generated_corpus_gives_the_local_result(spark, generated) -> None:  # n
     local = deduplicate(articles)
     assert local.stats["clusters"] > GENERATED // 20  # a corpus with many copies to find
     assert render_json(to_result(frame)) == render_json(local)
+
+
+def test_parquet_timestamps_reach_the_date_rule_as_locally(spark, tmp_path: Path) -> None:  # noqa: ANN001
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    prose = ProseMaker(seed=12)
+    story = "\n\n".join(prose.make(40) for _ in range(3))
+    figures = "Prices rose 4.5 percent to 120.25 dollars, 3,400 tonnes were sold and 17 ships waited. "
+    later = figures.replace("4.5", "2.5").replace("120.25", "99.75")
+    day = dt.datetime(2024, 1, 1, 8, tzinfo=dt.timezone.utc)
+    rows = [("w1", figures + story, day), ("w1-copy", figures + story + " More.", day + dt.timedelta(hours=3)),
+            ("w2", later + story, day + dt.timedelta(days=14)), ("undated", later + story + " Again.", None)]
+    path = tmp_path / "dated.parquet"
+    pq.write_table(pa.table({
+        "id": [r[0] for r in rows], "text": [r[1] for r in rows],
+        "published": pa.array([r[2] for r in rows], pa.timestamp("us", tz="UTC")),
+    }), path)
+    expected = render_json(deduplicate(read_articles([path])))
+    assert render_json(to_result(read_input(spark, [str(path)]))) == expected
+    assert len(json.loads(expected)["clusters"]) >= 1
