@@ -5,7 +5,10 @@ Read forms (anything else is not a date, never a guess):
 * ISO-8601 (``2023-07-13``, ``2023-07-13T23:14:00Z``, with an offset);
 * RFC 2822, as in RSS ``pubDate`` (``Thu, 13 Jul 2023 23:14:00 GMT``);
 * wire-archive style ``13-JUL-2023 23:14:00.79`` (Reuters-21578), text after the
-  time ignored.
+  time ignored;
+* the forms news pages print, with an English month name: ``July 13, 2023``,
+  ``Jul. 13, 2023 11:14 PM``, ``13 July 2023 23:14 UTC``; and ``2023/07/13 23:14``.
+  Numeric day/month forms such as ``07/13/2023`` are ambiguous and not read.
 
 A time without a zone is taken as UTC, so every date compares with every other.
 """
@@ -18,6 +21,17 @@ from email.utils import parsedate_to_datetime
 from typing import Any
 
 _MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
+_MONTH_NAMES = {
+    **_MONTHS, "sept": 9,
+    **{name: i for i, name in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
+                                         "september", "october", "november", "december"), 1)},
+}
+_CLOCK = r"(?:[ ,T]+(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([ap]\.?m\.?)?)?(?:\s*(?:UTC|GMT|Z))?"
+_PRINTED = (
+    re.compile(r"([A-Za-z]+)\.? (\d{1,2}),? (\d{4})" + _CLOCK, re.IGNORECASE),  # July 13, 2023
+    re.compile(r"(\d{1,2}) ([A-Za-z]+)\.?,? (\d{4})" + _CLOCK, re.IGNORECASE),  # 13 July 2023
+    re.compile(r"(\d{4})/(\d{1,2})/(\d{1,2})" + _CLOCK, re.IGNORECASE),  # 2023/07/13
+)
 _ARCHIVE = re.compile(
     r"(\d{1,2})-([A-Za-z]{3})-(\d{4})(?:[ T]+(\d{1,2}):(\d{2})(?::(\d{2})(?:\.(\d{1,6}))?)?)?(?!\d)"
 )
@@ -39,7 +53,13 @@ def parse_published(value: Any) -> datetime | None:
     if not isinstance(value, str) or not value.strip():
         return None
     text = value.strip()
-    return _iso(text) or _rfc2822(text) or _archive(text)
+    iso = _iso(text)
+    if iso is not None:
+        return iso
+    printed = _printed_form(text)
+    if printed is not None:  # a printed form decides, valid or not ("13:00 PM" is no time)
+        return _printed(*printed)
+    return _rfc2822(text) or _archive(text)
 
 
 def utc(moment: datetime) -> datetime:
@@ -81,5 +101,36 @@ def _archive(text: str) -> datetime | None:
     micro = int(fraction.ljust(6, "0")) if fraction else 0
     try:
         return datetime(int(year), month, int(day), int(hour or 0), int(minute or 0), int(second or 0), micro)
+    except ValueError:
+        return None
+
+
+def _printed_form(text: str) -> tuple[int, re.Match[str]] | None:
+    """Which printed form (see the module docs) ``text`` is in, and its match; None if none."""
+    for number, pattern in enumerate(_PRINTED):
+        match = pattern.fullmatch(text)
+        if match is not None:
+            return number, match
+    return None
+
+
+def _printed(number: int, match: re.Match[str]) -> datetime | None:
+    """A printed form's date as UTC, or None when its parts are no date."""
+    first, second, third, hour, minute, second_of_minute, half = match.groups()
+    if number == 0:
+        month, day, year = _MONTH_NAMES.get(first.lower()), int(second), int(third)
+    elif number == 1:
+        day, month, year = int(first), _MONTH_NAMES.get(second.lower()), int(third)
+    else:
+        year, month, day = int(first), int(second), int(third)
+    if month is None:
+        return None
+    hours = int(hour or 0)
+    if half:
+        if not 1 <= hours <= 12:
+            return None
+        hours = hours % 12 + (12 if half.lower().startswith("p") else 0)
+    try:
+        return datetime(year, month, day, hours, int(minute or 0), int(second_of_minute or 0), tzinfo=timezone.utc)
     except ValueError:
         return None

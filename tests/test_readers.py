@@ -176,8 +176,25 @@ def test_jsonl_date_field_is_read_when_published_is_absent(tmp_path):
 
 def test_parse_published_reads_no_guesses():
     assert parse_published("31-MAR-1987 605:12:19") == datetime(1987, 3, 31)  # the garbled time is dropped
-    for not_a_date in ("13/07/2023", "13 Jul", "2023", "32-JAN-2020", "1-FOO-2020", "Mon, 99 Foo 2023"):
+    for not_a_date in ("13/07/2023", "13 Jul", "2023", "32-JAN-2020", "1-FOO-2020", "Mon, 99 Foo 2023",
+                       "07/13/2023", "July 32, 2023", "Foo 13, 2023", "13 July 2023 13:00 PM", "July 13, 2023 EST"):
         assert parse_published(not_a_date) is None, not_a_date
+
+
+@pytest.mark.parametrize(
+    ("printed", "expected"),
+    [
+        ("July 13, 2023", datetime(2023, 7, 13, tzinfo=timezone.utc)),
+        ("Jul. 13, 2023 11:14 PM", datetime(2023, 7, 13, 23, 14, tzinfo=timezone.utc)),
+        ("July 13 2023, 9:05 a.m.", datetime(2023, 7, 13, 9, 5, tzinfo=timezone.utc)),
+        ("12 Sept 2024 12:30 am", datetime(2024, 9, 12, 0, 30, tzinfo=timezone.utc)),
+        ("13 July 2023 23:14 UTC", datetime(2023, 7, 13, 23, 14, tzinfo=timezone.utc)),
+        ("13 Jul 2023 11:14 pm", datetime(2023, 7, 13, 23, 14, tzinfo=timezone.utc)),  # once read as 11:14
+        ("2023/07/13 23:14:05", datetime(2023, 7, 13, 23, 14, 5, tzinfo=timezone.utc)),
+    ],
+)
+def test_parse_published_reads_the_dates_news_pages_print(printed, expected):
+    assert parse_published(printed) == expected
 
 
 def test_jsonl_blank_lines_are_skipped_and_lines_numbered(tmp_path):
