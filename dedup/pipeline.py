@@ -31,11 +31,9 @@ import functools
 import itertools
 import math
 import os
-import signal
 import time
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from typing import Any, TypeVar
 
@@ -55,6 +53,7 @@ from dedup.shingle import EMPTY, body_figures, body_shingles, shingles
 from dedup.text.clean import CleanedText, clean, passthrough
 from dedup.text.normalize import needs_repair, normalize, repair
 from dedup.verify import RELATIONS, OwnSets, PackedSets, Score, pair_scores, score, verify_pairs
+from dedup.workers import ordered_map
 
 R = TypeVar("R")
 
@@ -146,12 +145,6 @@ def _sets_chunk(config: DedupConfig, articles: list[Article]) -> list[Sets | Non
     return [(p.shingles, p.own, p.figures) if isinstance(p, Prepared) else None for p in outcomes]
 
 
-def _ignore_interrupts() -> None:
-    """In a worker process: Ctrl-C is the main process's to handle (it stops the pool),
-    so a worker neither dies mid-task nor prints a traceback of its own."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-
-
 def _in_order(
     task: Callable[..., R], config: DedupConfig, chunks: Iterable[list[Article]], workers: int, *args: Any
 ) -> Iterator[R]:
@@ -164,14 +157,19 @@ def _in_order(
     if workers <= 1 or second is None:
         yield from (task(config, chunk, *args) for chunk in itertools.chain(ahead, chunks))
         return
-    with ProcessPoolExecutor(workers, initializer=_ignore_interrupts) as pool:
-        in_flight: deque[Future[R]] = deque()
-        for chunk in itertools.chain(ahead, chunks):
-            in_flight.append(pool.submit(task, config, chunk, *args))
-            if len(in_flight) > 2 * workers:  # bounded: a few chunks read ahead
-                yield in_flight.popleft().result()
-        while in_flight:
-            yield in_flight.popleft().result()
+    yield from ordered_map(_ChunkTask(task, config, args), itertools.chain(ahead, chunks), workers)
+
+
+@dataclass(frozen=True)
+class _ChunkTask:
+    """``task(config, chunk, *args)`` as a picklable one-argument callable for the workers."""
+
+    task: Callable[..., Any]
+    config: DedupConfig
+    args: tuple[Any, ...]
+
+    def __call__(self, chunk: list[Article]) -> Any:
+        return self.task(self.config, chunk, *self.args)
 
 
 def sketch_chunks(config: DedupConfig, chunks: Iterable[list[Article]], workers: int) -> Iterator[Sketch]:
