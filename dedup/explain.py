@@ -92,33 +92,35 @@ def _prepared(dedup: Deduplicator, article: Article) -> Prepared:
     return outcome
 
 
-def _why_not(containment: float, own: tuple[int, float], figures: tuple[int, float], recurring: bool, config: DedupConfig) -> str | None:
+def _why_not(failed: str | None, contained: float, own: float, figures: tuple[int, float],
+             config: DedupConfig) -> str | None:
+    """The failed copy-rule test (:func:`dedup.verify.failed_rule`) in words."""
     rule = config.verify
-    if containment < rule.threshold:
-        return f"only {containment:.0%} of its shingles are in the other (threshold {rule.threshold:.0%})"
-    if own[0] >= rule.min_own_shingles and own[1] < rule.threshold / 2:
+    if failed == "containment":
+        return f"only {contained:.0%} of its shingles are in the other (threshold {rule.threshold:.0%})"
+    if failed == "own_words":
         return (
-            f"its own words (outside quotations) are only {own[1]:.0%} in the other, under half the threshold: "
+            f"its own words (outside quotations) are only {own:.0%} in the other, under half the threshold: "
             "the shared text is quotations"
         )
-    if recurring and figures[1] < 1.0:
+    if failed == "recurring_figures":
         return (
             f"dated more than {rule.recurring_after_hours:g} hours apart and not all of its figures recur "
             f"({figures[1]:.0%}): a recurring report"
         )
-    if figures[0] >= rule.min_figures and figures[1] < rule.threshold:
+    if failed == "figures":
         return f"only {figures[1]:.0%} of its {figures[0]} figures are in the other: another report with the same words"
     return None
 
 
-def _side(prepared: Prepared, contained: float, own: tuple[int, float], figures: tuple[int, float], in_other: bool,
-          why_not: str | None, passages_words: int) -> Side:
+def _side(prepared: Prepared, contained: float, own: tuple[int, float], figures: tuple[int, float],
+          failed: str | None, passages_words: int, config: DedupConfig) -> Side:
     body_words = len(words(prepared.cleaned.body))
     return Side(
         id=prepared.article.id, body=prepared.cleaned.body, body_words=prepared.cleaned.body_words,
         shingles=int(prepared.shingles.size), removed=len(removed_junk(prepared)), contained=contained,
-        own_contained=own[1], figures=figures[0], figures_contained=figures[1], in_other=in_other,
-        why_not=None if in_other else why_not, shared_words=passages_words / body_words if body_words else 0.0,
+        own_contained=own[1], figures=figures[0], figures_contained=figures[1], in_other=failed is None,
+        why_not=_why_not(failed, contained, own[1], figures, config), shared_words=passages_words / body_words if body_words else 0.0,
     )
 
 
@@ -135,19 +137,15 @@ def explain_pair(a: Article, b: Article, config: DedupConfig | None = None) -> E
     hours = None if math.isnan(apart) else apart
     result: Score = score(first.shingles, second.shingles, first.own, second.own, first.figures, second.figures, hours)
     relation = result.relation(*config.verify.rule)
-    recurring = bool(config.verify.recurring_after_hours) and hours is not None and hours > config.verify.recurring_after_hours
-    own_a, own_b = (result.own_a, result.own_containment_a), (result.own_b, result.own_containment_b)
-    figures_a, figures_b = (result.figures_a, result.figure_containment_a), (result.figures_b, result.figure_containment_b)
     verify = config.verify
-    direction = (verify.threshold, verify.min_own_shingles, verify.min_figures, verify.recurring_after_hours)
-    a_in, b_in = result.a_in_b(*direction), result.b_in_a(*direction)
+    failed_a, failed_b = result.failed_rules(
+        verify.threshold, verify.min_own_shingles, verify.min_figures, verify.recurring_after_hours
+    )
     passages = tuple(shared_passages(words(first.cleaned.body), words(second.cleaned.body), config.shingle.size))
-    a_words = sum(p.words for p in passages)
-    b_side_words = _b_words(passages)
-    side_a = _side(first, result.containment_a, own_a, figures_a, a_in,
-                   _why_not(result.containment_a, own_a, figures_a, recurring, config), a_words)
-    side_b = _side(second, result.containment_b, own_b, figures_b, b_in,
-                   _why_not(result.containment_b, own_b, figures_b, recurring, config), b_side_words)
+    side_a = _side(first, result.containment_a, (result.own_a, result.own_containment_a),
+                   (result.figures_a, result.figure_containment_a), failed_a, sum(p.words for p in passages), config)
+    side_b = _side(second, result.containment_b, (result.own_b, result.own_containment_b),
+                   (result.figures_b, result.figure_containment_b), failed_b, _b_words(passages), config)
     return Explanation(side_a, side_b, result.jaccard, relation, _summary(relation, side_a, side_b, hours, config),
                        passages, hours)
 

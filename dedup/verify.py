@@ -119,6 +119,18 @@ class Score:
         side = (self.containment_b, self.own_b, self.own_containment_b, self.figures_b, self.figure_containment_b)
         return _contained(side, threshold, min_own_shingles, min_figures, self._recurring(recurring_after_hours))
 
+    def failed_rules(
+        self, threshold: float, min_own_shingles: int, min_figures: int = 3, recurring_after_hours: float = 0.0
+    ) -> tuple[str | None, str | None]:
+        """For A in B and for B in A, the copy-rule test that fails (see :func:`failed_rule`), or None."""
+        recurring = self._recurring(recurring_after_hours)
+        a = (self.containment_a, self.own_a, self.own_containment_a, self.figures_a, self.figure_containment_a)
+        b = (self.containment_b, self.own_b, self.own_containment_b, self.figures_b, self.figure_containment_b)
+        return (
+            failed_rule(a, threshold, min_own_shingles, min_figures, recurring),
+            failed_rule(b, threshold, min_own_shingles, min_figures, recurring),
+        )
+
     def _recurring(self, recurring_after_hours: float) -> bool:
         """Whether the pair is dated far enough apart that changed figures mean another report."""
         return bool(recurring_after_hours) and self.hours_apart is not None and self.hours_apart > recurring_after_hours
@@ -164,23 +176,32 @@ class Score:
         return RELATIONS[code]
 
 
-def _contained(
+def failed_rule(
     side: tuple[float, int, float, int, float], threshold: float, min_own: int, min_figures: int, recurring: bool
-) -> bool:
-    """The copy rule for one direction, all in one place: the side is mostly contained,
-    not by quotations alone, and with most of its figures (all of them when the pair
-    is dated days apart).
+) -> str | None:
+    """The copy rule for one direction, all in one place: which test the side fails,
+    or None when it is mostly contained, not by quotations alone, and with most of its
+    figures (all of them when the pair is dated days apart).
 
     ``side`` is (containment, own-words size, own-words containment, figures, figure containment).
+    The tests, in order: ``containment``, ``own_words``, ``recurring_figures``, ``figures``.
     """
     containment, own_size, own_containment, figures, figure_containment = side
     if containment < threshold:
-        return False
+        return "containment"
     if own_size >= min_own and own_containment < threshold / 2:
-        return False
+        return "own_words"
     if recurring and figure_containment < 1.0:
-        return False
-    return figures < min_figures or figure_containment >= threshold
+        return "recurring_figures"
+    if figures >= min_figures and figure_containment < threshold:
+        return "figures"
+    return None
+
+
+def _contained(
+    side: tuple[float, int, float, int, float], threshold: float, min_own: int, min_figures: int, recurring: bool
+) -> bool:
+    return failed_rule(side, threshold, min_own, min_figures, recurring) is None
 
 
 def count_shared(small: np.ndarray, large: np.ndarray) -> int:
