@@ -48,7 +48,7 @@ from dedup.lsh import band_keys
 from dedup.minhash import signatures
 from dedup.models import Article, Cluster, Member, Rejection, Result
 from dedup.pipeline import Deduplicator, Prepared, build_cluster
-from dedup.verify import score
+from dedup.verify import Score, score
 
 OUTPUT_COLUMNS = (
     "id", "cluster_id", "canonical_id", "is_canonical", "jaccard", "containment", "relation", "reason",
@@ -99,10 +99,15 @@ def _records(batch: Any) -> Iterator[Any]:
         yield SimpleNamespace(**dict(zip(names, values)))
 
 
+def _columns(schema: str) -> list[tuple[str, str]]:
+    """``(name, type)`` of each column of a Spark DDL schema string such as ``"a string, b long"``."""
+    return [(name, kind) for name, kind in (column.split(" ", 1) for column in schema.split(", "))]
+
+
 def _arrow_batch(rows: list[dict[str, Any]], schema: str) -> Any:
     import pyarrow as pa
 
-    fields = [column.split(" ", 1) for column in schema.split(", ")]
+    fields = _columns(schema)
     types = {"long": pa.int64(), "string": pa.string(), "boolean": pa.bool_(), "double": pa.float64(),
              "binary": pa.binary(), "array<long>": pa.list_(pa.int64())}
     arrow_schema = pa.schema([(name, types[kind]) for name, kind in fields])
@@ -151,8 +156,20 @@ def _prepare_partition(config: DedupConfig) -> Any:
     return prepare
 
 
-def _sets(record: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    return tuple(np.frombuffer(getattr(record, name) or b"", dtype=np.uint64) for name in ("shingles", "own", "figures"))  # type: ignore[return-value]
+Sets = tuple[np.ndarray, np.ndarray, np.ndarray]
+
+
+def _sets(record: Any, prefix: str = "") -> Sets:
+    """A row's shingle, own-words and figure sets, from their bytes (columns ``PREFIX + name``)."""
+    shingles, own, figures = (
+        np.frombuffer(getattr(record, prefix + name) or b"", dtype=np.uint64) for name in ("shingles", "own", "figures")
+    )
+    return shingles, own, figures
+
+
+def _pair_score(a: Sets, b: Sets, a_published: Any, b_published: Any) -> Score:
+    """:func:`dedup.verify.score` of two rows' sets and dates, as the local engine scores them."""
+    return score(a[0], b[0], a[1], b[1], a[2], b[2], _hours(a_published, b_published))
 
 
 def _hours(a: Any, b: Any) -> float | None:
@@ -169,13 +186,7 @@ def _verify_partition(config: DedupConfig) -> Any:
         for batch in batches:
             kept: list[dict[str, Any]] = []
             for pair in _records(batch):
-                a = np.frombuffer(pair.a_shingles, dtype=np.uint64)
-                b = np.frombuffer(pair.b_shingles, dtype=np.uint64)
-                s = score(
-                    a, b, np.frombuffer(pair.a_own, dtype=np.uint64), np.frombuffer(pair.b_own, dtype=np.uint64),
-                    np.frombuffer(pair.a_figures, dtype=np.uint64), np.frombuffer(pair.b_figures, dtype=np.uint64),
-                    _hours(pair.a_published, pair.b_published),
-                )
+                s = _pair_score(_sets(pair, "a_"), _sets(pair, "b_"), pair.a_published, pair.b_published)
                 if s.relation_code(*rule):
                     kept.append({"a": pair.a, "b": pair.b})
             yield _arrow_batch(kept, _EDGE_SCHEMA)
@@ -204,9 +215,8 @@ def _cluster_component(config: DedupConfig) -> Any:
         sets = [_sets(r) for r in records]
         published = [r.published_us for r in records]
 
-        def pair_score(a: int, b: int) -> Any:
-            return score(sets[a][0], sets[b][0], sets[a][1], sets[b][1], sets[a][2], sets[b][2],
-                         _hours(published[a], published[b]))
+        def pair_score(a: int, b: int) -> Score:
+            return _pair_score(sets[a], sets[b], published[a], published[b])
 
         copy_edges = np.array([(row_of[a], row_of[b]) for a, b in zip(edges["a"], edges["b"])], dtype=np.int64)
         rank = np.array(canon.policy_rank(facts, policy), dtype=np.int64)
@@ -223,7 +233,7 @@ def _cluster_component(config: DedupConfig) -> Any:
                     "containment": member.containment, "canonical_containment": member.canonical_containment,
                     "own_containment": member.own_containment, "relation": member.relation, "reason": cluster.reason,
                 })
-        return pd.DataFrame(rows, columns=[c.split()[0] for c in _MEMBER_SCHEMA.split(", ")])
+        return pd.DataFrame(rows, columns=[name for name, _ in _columns(_MEMBER_SCHEMA)])
 
     return clusters
 
