@@ -85,9 +85,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--spark-conf", metavar="KEY=VALUE", action="append", default=[],
         help="a Spark setting, e.g. spark.executor.memory=8g (repeatable)",
     )
-    _add_settings(report)
-    _add_fields(report)
-    _add_progress(report)
+    _add_run_options(report)
 
     filtering = commands.add_parser(
         "filter",
@@ -105,9 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--decisions", metavar="FILE.jsonl", default=None,
         help="write one JSON line per input record: kept, duplicate (of, cluster_id, scores, reason) or rejected",
     )
-    _add_settings(filtering)
-    _add_fields(filtering)
-    _add_progress(filtering)
+    _add_run_options(filtering)
 
     explain = commands.add_parser(
         "explain",
@@ -147,6 +143,13 @@ def build_parser() -> argparse.ArgumentParser:
     _add_fields(evaluate)
     _add_index_parser(commands)
     return parser
+
+
+def _add_run_options(parser: argparse.ArgumentParser) -> None:
+    """The options of a command that deduplicates its input: settings, fields, progress."""
+    _add_settings(parser)
+    _add_fields(parser)
+    _add_progress(parser)
 
 
 def _add_settings(parser: argparse.ArgumentParser) -> None:

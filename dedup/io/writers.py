@@ -13,11 +13,10 @@ from __future__ import annotations
 
 import csv
 import gzip
-import io
 import shutil
 from collections.abc import Collection, Sequence
 from pathlib import Path
-from typing import IO, Any, cast
+from typing import IO, Any
 
 from dedup.errors import InputError
 from dedup.io.files import atomic_output, open_bytes
@@ -111,8 +110,8 @@ def _copy_lines(source: IO[bytes], name: str, kept: Collection[str], sink: Any) 
 def _write_csv(paths: Sequence[str | Path], kept: Collection[str], temporary: Path, out: Path, stdin: IO[bytes] | None) -> int:
     written = 0
     header: list[str] | None = None
-    binary = cast(IO[bytes], gzip.open(temporary, "wb")) if out.name.lower().endswith(".gz") else temporary.open("wb")
-    with binary, open_text_sink(binary) as sink:
+    opener: Any = gzip.open if out.name.lower().endswith(".gz") else open
+    with opener(temporary, "wt", encoding="utf-8", newline="") as sink:
         writer = csv.writer(sink)
         for raw in paths:
             name = str(raw)
@@ -128,11 +127,6 @@ def _write_csv(paths: Sequence[str | Path], kept: Collection[str], temporary: Pa
                         writer.writerow(cells)
                         written += 1
     return written
-
-
-def open_text_sink(binary: IO[bytes]) -> IO[str]:
-    """UTF-8 text over a binary file, for :mod:`csv` (which wants ``newline=''``)."""
-    return io.TextIOWrapper(binary, encoding="utf-8", newline="", write_through=True)
 
 
 def _write_parquet(paths: Sequence[str | Path], kept: Collection[str], temporary: Path, out: Path, stdin: IO[bytes] | None) -> int:
