@@ -21,11 +21,11 @@ from contextlib import ExitStack
 from dataclasses import dataclass
 from pathlib import Path
 
+from dedup.io.decisions import decide
 from dedup.io.files import atomic_output
 from dedup.io.readers import ArticleFiles
 from dedup.io.writers import check_output, common_format, write_kept
 from dedup.models import Result
-from dedup.report.decisions import decide
 
 
 @dataclass(frozen=True)
