@@ -310,14 +310,16 @@ def _on_spark(args: argparse.Namespace, config: DedupConfig) -> Result:
         # One JVM does all the work: room for the shingle sets, and few shuffle partitions.
         conf.setIfMissing("spark.driver.memory", "4g")
         conf.setIfMissing("spark.sql.shuffle.partitions", "8")
-    spark = SparkSession.builder.config(conf=conf).getOrCreate()
+    running = SparkSession.getActiveSession()  # a caller's session (main() called in process) is left running
+    spark = SparkSession.builder.config(conf=conf).getOrCreate() if running is None else running
     spark.sparkContext.setLogLevel("ERROR")
     try:
         fields = _fields(args)
         frame = read_input(spark, list(args.paths), fields)
         result = to_result(frame, config=config)
     finally:
-        spark.stop()
+        if running is None:
+            spark.stop()
     if result.stats["articles"] and len(result.rejected) == result.stats["articles"]:
         first = result.rejected[0]
         raise InputError(
