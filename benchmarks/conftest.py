@@ -11,6 +11,12 @@ SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 TABLES: list[str] = []
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """Benchmarks run one at a time in this process (the project's ``-n auto`` gives 0 workers
+    here): timings taken beside parallel workers would measure the neighbours."""
+    return 0
+
+
 @pytest.fixture(scope="session")
 def shared_data() -> Path:
     """``../shared/data``; fails (never skips) when it is missing."""

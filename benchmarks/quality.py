@@ -11,9 +11,9 @@ from pathlib import Path
 from typing import Callable, Mapping
 
 import dedup
-from benchmarks import simulator
 from benchmarks.recipes import RECIPES, datasketch_recipe
 from dedup.evaluate import Pair, Scores, load_ignore, load_labels, predicted_labels, score_clusters
+from tests.support import simulator
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"

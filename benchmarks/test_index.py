@@ -22,7 +22,6 @@ import itertools
 import json
 import os
 import shutil
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -30,9 +29,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from benchmarks.corpus import generate
 from dedup import Article
 from dedup.index import Index
+from tests.support.corpus import generate
 
 CACHE = Path(os.environ.get("DEDUP_BENCH_CACHE", Path.home() / ".cache" / "dedup-bench"))
 BASE = int(os.environ.get("DEDUP_BENCH_INDEX_BASE", "100000"))
@@ -126,8 +125,7 @@ def test_sqlite_index(benchmark, tmp_path):  # noqa: ANN001
 
 @pytest.mark.benchmark(group="index")
 def test_postgres_index(benchmark):  # noqa: ANN001
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
-    from postgres_server import PostgresServer
+    from tests.support.postgres import PostgresServer
 
     server = PostgresServer()
     try:

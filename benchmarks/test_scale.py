@@ -22,13 +22,13 @@ import numpy as np
 import pytest
 from datasketch import MinHash, MinHashLSH
 
-from benchmarks.corpus import corpus_file, generate
 from benchmarks.recipes import datasketch_recipe
 from dedup import Article, Deduplicator
 from dedup.evaluate import predicted_labels, score_clusters
 from dedup.io.readers import read_articles
 from dedup.lsh import candidate_pairs
 from dedup.minhash import signatures
+from tests.support.corpus import corpus_file, generate
 
 N_STAGE = 10_000
 N_LSH = 1_000_000

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.corpus import corpus_file
+from tests.support.corpus import corpus_file
 
 SIZES = [int(s) for s in os.environ.get("DEDUP_BENCH_SPARK_SIZES", "100000").split(",") if s.strip()]
 CACHE = Path(os.environ.get("DEDUP_BENCH_CACHE", Path.home() / ".cache" / "dedup-bench"))

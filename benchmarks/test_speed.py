@@ -17,8 +17,8 @@ import pytest
 import rensa
 from datasketch import MinHash
 
-from benchmarks.corpus import generate
 from dedup.pipeline import text_signatures
+from tests.support.corpus import generate
 
 N_ARTICLES = 10_000
 NUM_PERM = 128

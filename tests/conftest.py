@@ -1,72 +1,47 @@
-"""Shared fixtures: the seed articles and a deterministic generator of prose.
+"""Shared fixtures, one of each expensive thing per test run: a PostgreSQL server, a
+Chromium, a Spark session and the generated corpora.
 
-The generator makes long, distinct paragraphs from a fixed vocabulary of
-pseudo-words (no two paragraphs share a word), so tests can build copies,
-excerpts and rolling stories whose overlaps are known exactly.
+Tiers (see CONTRIBUTING.md): tests under ``tests/integration`` carry the
+``integration`` marker; tests marked ``slow`` (large corpora, end-to-end runs in child
+processes) are left out of the fast loop, ``pytest -m "not slow"``.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
+import shutil
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-SEEDS = ROOT / "seeds"
+from tests.support.cli import HANG_GUARD
+from tests.support.corpus import GeneratedCorpus, generate
+from tests.support.paths import SEEDS
+from tests.support.prose import ProseMaker
 
-SEED_IDS = (
-    "000_68aecc16d4db32ab.txt",
-    "001_86997ac36c104c62.txt",
-    "002_58e187858871e751.txt",
-    "003_f17e34197052f82b.txt",
-    "004_fe8099629fd8fa10.txt",
-)
-
-_SYLLABLES = (
-    "ka lo mi ren tu vos bar del fin gor hal jun kel mar nor pel quin ros sal tar ul ven wil yor zan"
-).split()
+_INTEGRATION = Path(__file__).resolve().parent / "integration"
 
 
-def vocabulary(seed: int = 7) -> list[str]:
-    """15,625 distinct three-syllable pseudo-words in a fixed shuffled order."""
-    words = ["".join(parts) for parts in itertools.product(_SYLLABLES, repeat=3)]
-    order = np.random.RandomState(seed).permutation(len(words))
-    return [words[i] for i in order]
+_SHARED = {"spark": "spark", "browser": "chromium", "postgres_server": "postgres"}
+"""Fixtures of one expensive thing per run -> the xdist group whose tests one worker runs."""
 
 
-class ProseMaker:
-    """Hands out paragraphs of never-before-used words: ``make(40)`` -> one sentence."""
-
-    def __init__(self, seed: int = 7) -> None:
-        self._words = vocabulary(seed)
-        self._next = 0
-
-    def words(self, count: int) -> list[str]:
-        chunk = self._words[self._next : self._next + count]
-        if len(chunk) < count:
-            raise RuntimeError("vocabulary exhausted")
-        self._next += count
-        return chunk
-
-    def make(self, count: int = 40) -> str:
-        words = self.words(count)
-        return (" ".join(words)).capitalize() + "."
-
-
-SCRAPE_DEV = ROOT.parent / "shared" / "data" / "scrape_dev.jsonl"
-
-
-def dev_corpus() -> Path:
-    """../shared/data/scrape_dev.jsonl (skips when missing; fails under CI=true)."""
-    if not SCRAPE_DEV.exists():
-        message = f"{SCRAPE_DEV} not found: the dev corpora are expected in ../shared/data beside the checkout"
-        if os.environ.get("CI") == "true":
-            pytest.fail(message)
-        pytest.skip(message)
-    return SCRAPE_DEV
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark integration tests, and put the users of each expensive shared thing in one
+    xdist group, so that under ``-n`` one worker starts it once (``--dist loadgroup``)."""
+    for item in items:
+        if _INTEGRATION in Path(str(item.fspath)).resolve().parents:
+            item.add_marker(pytest.mark.integration)
+        names = set(getattr(item, "fixturenames", ()))
+        callspec = getattr(item, "callspec", None)
+        if callspec is not None and callspec.params.get("index_location") == "postgres":
+            names.add("postgres_server")
+        groups = sorted(_SHARED[name] for name in names & _SHARED.keys())
+        if groups:
+            item.add_marker(pytest.mark.xdist_group("+".join(groups)))
 
 
 @pytest.fixture
@@ -79,10 +54,26 @@ def prose() -> ProseMaker:
     return ProseMaker()
 
 
+_CORPORA: dict[tuple[int, int, float], GeneratedCorpus] = {}
+
+
 @pytest.fixture(scope="session")
-def postgres_server():  # noqa: ANN201
+def generated() -> Callable[..., GeneratedCorpus]:
+    """``generated(n, seed, copy_share=0.1)``: a generated corpus, made once per test run."""
+
+    def make(n: int, seed: int, copy_share: float = 0.1) -> GeneratedCorpus:
+        key = (n, seed, copy_share)
+        if key not in _CORPORA:
+            _CORPORA[key] = generate(n, seed=seed, copy_share=copy_share)
+        return _CORPORA[key]
+
+    return make
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[object]:
     """A real PostgreSQL server for the session (fails, never skips, when missing)."""
-    from postgres_server import PostgresServer
+    from tests.support.postgres import PostgresServer
 
     try:
         server = PostgresServer()
@@ -96,18 +87,16 @@ _DATABASES = itertools.count()
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
-def index_location(request, tmp_path):  # noqa: ANN001, ANN201
-    """Where a fresh index lives: a SQLite file, or a new PostgreSQL database."""
+def index_location(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    """Where a fresh index lives: a SQLite file, or a new database on the session's server."""
     if request.param == "sqlite":
         return str(tmp_path / "news.db")
     server = request.getfixturevalue("postgres_server")
-    return server.database(f"test_{os.getpid()}_{next(_DATABASES)}")
+    return str(server.database(f"test_{os.getpid()}_{next(_DATABASES)}"))
 
 
 def chromium_path() -> str:
     """The headless Chromium the browser tests drive (fails, never skips, when missing)."""
-    import shutil
-
     for name in (os.environ.get("DEDUP_CHROMIUM", ""), "chromium", "chromium-browser", "google-chrome-stable", "google-chrome"):
         found = shutil.which(name) if name else None
         if found:
@@ -119,7 +108,7 @@ def chromium_path() -> str:
 
 
 @pytest.fixture(scope="session")
-def browser():  # noqa: ANN201
+def browser() -> Iterator[object]:
     """A real headless Chromium, driven through Playwright."""
     try:
         from playwright.sync_api import sync_playwright
@@ -127,16 +116,19 @@ def browser():  # noqa: ANN201
         pytest.fail("playwright is missing: pip install -e '.[test]'")
     executable = chromium_path()
     with sync_playwright() as driver:
-        chromium = driver.chromium.launch(executable_path=executable, args=["--no-sandbox"])
+        chromium = driver.chromium.launch(
+            executable_path=executable, timeout=HANG_GUARD * 1000,
+            # No background traffic: this machine's network is closed, and a test page fetches nothing.
+            args=["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                  "--disable-sync", "--no-first-run"],
+        )
         yield chromium
         chromium.close()
 
 
 @pytest.fixture(scope="session")
-def spark():  # noqa: ANN201
+def spark() -> Iterator[object]:
     """A real local[2] Spark session (fails, never skips, without Java or pyspark)."""
-    import shutil
-
     if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
         pytest.fail("Java not found: Spark needs Java 17+. Install it with 'bash .ci/system-packages' "
                     "(apt-get install default-jre-headless), or set JAVA_HOME")

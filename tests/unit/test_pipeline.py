@@ -7,7 +7,6 @@ import random
 
 import numpy as np
 import pytest
-from conftest import SEED_IDS, SEEDS, ProseMaker
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -15,6 +14,8 @@ import dedup
 from dedup import Article, Rejection
 from dedup.report import render_json, render_text, result_to_dict
 from dedup.verify import score
+from tests.support.paths import SEED_IDS, SEEDS
+from tests.support.prose import ProseMaker
 
 
 @pytest.fixture(scope="module")

@@ -1,6 +1,6 @@
-"""``dedup index`` end to end, in real processes, on a real SQLite file and a real
-PostgreSQL server: the same clusters as ``dedup report``, crash safety under
-``kill -9``, and exactly one ``new`` per story with four processes adding at once."""
+"""``dedup index`` end to end on a real SQLite file and a real PostgreSQL server: the same
+clusters as ``dedup report`` (in process), and in real processes crash safety under
+``kill -9`` and exactly one ``new`` per story with four processes adding at once."""
 
 from __future__ import annotations
 
@@ -10,16 +10,16 @@ import random
 import signal
 import sqlite3
 import subprocess
-import sys
 from collections import Counter, defaultdict
 from pathlib import Path
 
 import pytest
-from cli_run import ROOT, out, run
-from conftest import dev_corpus
 
-from benchmarks.corpus import generate
 from dedup.index import Index
+from tests.support.cli import HANG_GUARD, dedup_command, out, run
+from tests.support.corpus import GeneratedCorpus
+from tests.support.paths import ROOT, dev_corpus
+
 
 def _final_clusters(verdict_lines: list[str]) -> set[tuple[str, frozenset[str]]]:
     """(canonical, members) of each story with two or more articles, from the verdicts alone."""
@@ -63,20 +63,20 @@ def test_check_remove_and_expire_commands(tmp_path, seeds_dir):
     assert bad.returncode == 2 and "not a date" in bad.stderr.decode()
 
 
-def _big_input(path: Path, n: int) -> list[str]:
-    corpus = generate(n, seed=5)
+def _big_input(path: Path, corpus: GeneratedCorpus) -> list[str]:
     with path.open("w", encoding="utf-8") as handle:
         for article_id, text in zip(corpus.ids, corpus.texts):
             handle.write(json.dumps({"id": article_id, "text": text}) + "\n")
     return corpus.ids
 
 
-def test_kill_9_during_a_large_add_leaves_an_intact_index_holding_every_printed_verdict(tmp_path):
+@pytest.mark.slow
+def test_kill_9_during_a_large_add_leaves_an_intact_index_holding_every_printed_verdict(tmp_path, generated):
     feed = tmp_path / "feed.jsonl"
-    ids = _big_input(feed, 3000)
+    ids = _big_input(feed, generated(3000, seed=5))
     db = tmp_path / "news.db"
     process = subprocess.Popen(
-        [sys.executable, "-m", "dedup.cli", "index", "add", "--db", str(db), str(feed)],
+        [*dedup_command(), "index", "add", "--db", str(db), str(feed)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, start_new_session=True,
     )
     printed: list[dict] = []
@@ -87,7 +87,7 @@ def test_kill_9_during_a_large_add_leaves_an_intact_index_holding_every_printed_
         printed.append(json.loads(line))
     os.killpg(process.pid, signal.SIGKILL)  # the command and its worker processes, mid-run
     printed.extend(json.loads(line) for line in process.stdout.read().splitlines())
-    process.wait(timeout=30)
+    process.wait(timeout=HANG_GUARD)
     assert process.returncode == -signal.SIGKILL
     assert 700 <= len(printed) < len(ids)  # killed in the middle
 
@@ -119,8 +119,9 @@ def _copies_for(worker: int, stories: list[str]) -> list[dict]:
     return records
 
 
-def test_four_processes_adding_copies_of_the_same_stories_admit_each_story_once(index_location, tmp_path):
-    stories = generate(200, seed=11, copy_share=0.0).texts
+@pytest.mark.slow
+def test_four_processes_adding_copies_of_the_same_stories_admit_each_story_once(index_location, tmp_path, generated):
+    stories = generated(200, seed=11, copy_share=0.0).texts
     feeds = []
     for worker in range(4):
         feed = tmp_path / f"worker{worker}.jsonl"
@@ -128,14 +129,14 @@ def test_four_processes_adding_copies_of_the_same_stories_admit_each_story_once(
         feeds.append(feed)
     processes = [
         subprocess.Popen(
-            [sys.executable, "-m", "dedup.cli", "index", "add", "--db", index_location, str(feed), "--workers", "1"],
+            [*dedup_command(), "index", "add", "--db", index_location, str(feed), "--workers", "1"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
         )
         for feed in feeds
     ]
     verdicts = []
     for process in processes:
-        stdout, stderr = process.communicate(timeout=600)
+        stdout, stderr = process.communicate(timeout=HANG_GUARD)
         assert process.returncode == 0, stderr.decode()
         verdicts.extend(json.loads(line) for line in stdout.decode().splitlines())
     assert len(verdicts) == 800
@@ -151,8 +152,8 @@ def test_four_processes_adding_copies_of_the_same_stories_admit_each_story_once(
         assert all(len(c.members) == 4 for c in index.clusters())
 
 
-def test_add_reads_jsonl_from_stdin_and_reports_bad_lines_as_rejected(tmp_path):
-    text = generate(1, seed=2).texts[0]
+def test_add_reads_jsonl_from_stdin_and_reports_bad_lines_as_rejected(tmp_path, generated):
+    text = generated(1, seed=2).texts[0]
     feed = (
         json.dumps({"id": "a", "text": text}) + "\n"
         + "{not json\n"

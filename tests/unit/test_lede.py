@@ -7,7 +7,6 @@ import random
 
 import numpy as np
 import pytest
-from conftest import ProseMaker
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -19,6 +18,7 @@ from dedup.report import render_json
 from dedup.shingle import body_shingles, chain_ngrams, hash_tokens, tokenize
 from dedup.text.normalize import fold
 from dedup.verify import score
+from tests.support.prose import ProseMaker
 
 
 def reading_order_ngrams(body: str, size: int) -> np.ndarray:

@@ -1,5 +1,5 @@
-"""Hostile ids and texts: SQL goes through bound parameters, ids never steer output
-paths, and the HTML report shows every payload as text."""
+"""Hostile ids and texts: ids never steer output paths, and the HTML report shows every
+payload as text. SQL payloads in the index: tests/integration/test_index.py."""
 
 from __future__ import annotations
 
@@ -8,56 +8,11 @@ import json
 from html.parser import HTMLParser
 from pathlib import Path
 
-from cli_run import err, out, run
-from conftest import ProseMaker
-
 from dedup import Article, deduplicate
-from dedup.index import Index
 from dedup.report import render_html
-
-SQL_IDS = (
-    "x'); DROP TABLE articles; --",
-    '"; DELETE FROM meta; --',
-    "1 OR 1=1",
-    "%s %(id)s ? :id $1",
-    "back\\slash' \"quote",
-    "unicode ✓ 北京 \u202e",
-)
-
-XSS = (
-    "<script>alert(1)</script>",
-    "<img src=x onerror=alert(1)>",
-    "<svg/onload=alert(1)>",
-    '"><script>alert(document.cookie)</script>',
-    "'><iframe src=javascript:alert(1)>",
-    "<a href=\"javascript:alert(1)\">x</a>",
-    "<body onload=alert(1)>",
-    "<math><mtext><table><mglyph><style><img src=x onerror=alert(1)>",
-    "<details open ontoggle=alert(1)>",
-    "<object data=\"data:text/html,<script>alert(1)</script>\">",
-    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
-    "<base href=\"https://evil.example/\">",
-    "<form action=https://evil.example><input type=submit>",
-    "<style>@import 'https://evil.example/x.css';</style>",
-    "<!--<img src=\"--><img src=x onerror=alert(1)//\">",
-    "&lt;script&gt;alert(1)&lt;/script&gt;",
-    "javascript:alert(1)",
-    "</textarea><script>alert(1)</script>",
-    "<![CDATA[<script>alert(1)</script>]]>",
-    "\u003cscript\u003ealert(1)\u003c/script\u003e",
-)
-
-
-def test_sql_payload_ids_are_stored_and_removed_as_plain_text(index_location: str) -> None:
-    prose = ProseMaker(seed=31)
-    with Index(index_location) as index:
-        for article_id in SQL_IDS:
-            assert index.add(Article(article_id, "\n\n".join(prose.make(40) for _ in range(2)))).status == "new"
-        assert index.stats()["articles"] == len(SQL_IDS)
-        assert index.remove(SQL_IDS[0]) and not index.remove(SQL_IDS[0])
-        assert index.stats()["articles"] == len(SQL_IDS) - 1
-    with Index(index_location) as index:  # the settings (meta) and the tables are intact
-        assert index.stats()["articles"] == len(SQL_IDS) - 1
+from tests.support.cli import err, out, run
+from tests.support.payloads import SQL_IDS, XSS
+from tests.support.prose import ProseMaker
 
 
 def test_ids_never_steer_output_paths(tmp_path: Path) -> None:

@@ -10,12 +10,12 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from cli_run import assert_clean_error, err, out, run
 
 from dedup.errors import InputError
 from dedup.io.fields import FieldMap
 from dedup.io.readers import count_records, read_articles
 from dedup.models import Article, Rejection
+from tests.support.cli import assert_clean_error, err, out, run
 
 MAPPED = FieldMap(id="doc", text="body", title="headline", published="when", source="outlet")
 

@@ -16,6 +16,8 @@ from dedup import Article, DedupConfig, Deduplicator, Rejection
 from dedup.errors import StorageError
 from dedup.index import Index
 from dedup.models import Verdict
+from tests.support.payloads import SQL_IDS
+from tests.support.prose import ProseMaker
 
 T0 = datetime(2024, 3, 1, 12, 0, tzinfo=timezone.utc)
 
@@ -256,3 +258,15 @@ def test_many_processes_creating_one_index_at_once_agree_on_its_settings(index_l
     assert failures == [] and len(opened) == 6
     with Index(index_location) as index:
         assert index.config.verify.threshold == 0.5
+
+
+def test_sql_payload_ids_are_stored_and_removed_as_plain_text(index_location: str) -> None:
+    prose = ProseMaker(seed=31)
+    with Index(index_location) as index:
+        for article_id in SQL_IDS:
+            assert index.add(Article(article_id, "\n\n".join(prose.make(40) for _ in range(2)))).status == "new"
+        assert index.stats()["articles"] == len(SQL_IDS)
+        assert index.remove(SQL_IDS[0]) and not index.remove(SQL_IDS[0])
+        assert index.stats()["articles"] == len(SQL_IDS) - 1
+    with Index(index_location) as index:  # the settings (meta) and the tables are intact
+        assert index.stats()["articles"] == len(SQL_IDS) - 1

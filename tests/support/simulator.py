@@ -20,13 +20,12 @@ families by word 5-gram containment, and only one article per family is ever
 used, so two different stories never share a substantial passage.
 
 Usage:
-    python benchmarks/simulator.py --bbc /work/shared/data/bbc.jsonl \\
+    python -m tests.support.simulator --bbc ../shared/data/bbc.jsonl \\
         --stories 300 --seed 0 --out /tmp/sim
 
-Example:
-    >>> corpus = simulate("/work/shared/data/bbc.jsonl", n_stories=20, seed=1)  # doctest: +SKIP
-    >>> corpus.edit[corpus.articles[0]["id"]]  # doctest: +SKIP
-    'original'
+In code: ``simulate(DEFAULT_BBC, n_stories=20, seed=1)`` returns a
+:class:`SimulatedCorpus`; its first article is an ``original`` (checked in
+``tests/unit/test_simulator.py``, which needs the BBC corpus).
 """
 
 from __future__ import annotations
@@ -34,6 +33,7 @@ from __future__ import annotations
 import argparse
 import csv
 import functools
+import hashlib
 import json
 import re
 import sys
@@ -81,7 +81,7 @@ MIN_WORDS = 150
 FAMILY_CONTAINMENT = 0.2
 """BBC articles sharing this share of word 5-grams (of the smaller) form one family."""
 
-DEFAULT_BBC = Path(__file__).resolve().parents[2] / "shared" / "data" / "bbc.jsonl"
+DEFAULT_BBC = Path(__file__).resolve().parents[3] / "shared" / "data" / "bbc.jsonl"
 
 _COPIES_PER_STORY_P = (0.30, 0.25, 0.20, 0.15, 0.10)  # P(1..5 copies)
 _P_NEGATIVE_TEMPLATE = 0.5
@@ -186,6 +186,15 @@ class SimulatedCorpus:
     keeps_half: dict[str, bool]
     kept_fraction: dict[str, float] = field(default_factory=dict)
     base_id: dict[str, str] = field(default_factory=dict)
+
+    def digest(self) -> str:
+        """SHA-256 of the articles and the ground truth: equal digests, equal corpora."""
+        payload = json.dumps(
+            [self.articles, self.labels, self.edit, self.hard_negative_pairs, self.keeps_half],
+            sort_keys=True,
+            ensure_ascii=False,
+        )
+        return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
     def write(self, out_dir: str | Path) -> dict[str, Path]:
         """Write ``corpus.jsonl``, ``labels.csv``, ``edits.csv`` and ``hard_negatives.csv``.

@@ -5,12 +5,12 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from cli_run import assert_clean_error, err, out, run
-from conftest import SEEDS, ProseMaker, dev_corpus
-
 from dedup import Article
 from dedup.align import words
 from dedup.explain import explain_pair
+from tests.support.cli import assert_clean_error, err, out, run
+from tests.support.paths import SEEDS, dev_corpus
+from tests.support.prose import ProseMaker
 
 
 def test_explain_two_files_matches_the_batch_result() -> None:

@@ -8,10 +8,10 @@ import re
 from datetime import datetime, timedelta, timezone
 
 import pytest
-from conftest import SEED_IDS
 
 from dedup import Article, InputError, Rejection, read_articles
 from dedup.dates import parse_published
+from tests.support.paths import SEED_IDS
 
 
 def write_jsonl(path, records) -> None:

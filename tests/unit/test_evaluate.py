@@ -7,8 +7,6 @@ import json
 from fractions import Fraction
 
 import pytest
-from cli_run import assert_clean_error, err, out, run
-from conftest import ProseMaker
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.metrics import adjusted_rand_score
@@ -18,6 +16,8 @@ from dedup import Article, InputError
 from dedup.calibrate import DEFAULT_THRESHOLDS, precision_recall_curve, suggest_threshold
 from dedup.evaluate import load_ignore, load_labels, predicted_labels, score_clusters
 from dedup.report import render_json
+from tests.support.cli import assert_clean_error, err, out, run
+from tests.support.prose import ProseMaker
 
 
 def approx(value):

@@ -7,14 +7,14 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 import pytest
-from cli_run import out, run
-from conftest import SEEDS
-from html_pages import LAYOUTS, page
 
 from dedup import deduplicate
 from dedup.io.readers import read_articles
-from dedup.models import Article, Rejection
+from dedup.models import Article
 from dedup.text.extract import extract_page
+from tests.support.cli import out, run
+from tests.support.pages import LAYOUTS, page
+from tests.support.paths import SEEDS
 
 
 def _headline(text: str) -> str:

@@ -6,8 +6,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from dedup import Article, deduplicate
-from dedup import _kernels
+from dedup import Article, _kernels, deduplicate
 from dedup.shingle import hash_tokens, tokenize
 from dedup.text.normalize import normalize
 from dedup.text.scripts import CHARACTER_RANGES

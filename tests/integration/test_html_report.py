@@ -8,11 +8,13 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-from cli_run import err, out, run
-from conftest import SEEDS, ProseMaker
-from html_pages import LAYOUTS, page
 
-SCREENSHOT_DIR = Path(__file__).resolve().parent.parent / ".pytest-artifacts"
+from tests.support.cli import HANG_GUARD, err, out, run
+from tests.support.pages import LAYOUTS, page
+from tests.support.paths import ROOT, SEEDS
+from tests.support.prose import ProseMaker
+
+SCREENSHOT_DIR = ROOT / ".pytest-artifacts"
 
 PAYLOADS = (
     "<script>window.__pwned = 1; document.title = 'pwned';</script>",
@@ -65,6 +67,7 @@ def loaded(browser, report):  # noqa: ANN001, ANN201
     """The report open in a fresh page, with every dialog, request and console message recorded."""
     target, _ = report
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(HANG_GUARD * 1000)  # a hang guard: a busy machine may be slow, never wrong
     tab = context.new_page()
     seen = {"dialogs": [], "requests": [], "console": []}
     tab.on("dialog", lambda d: (seen["dialogs"].append(d.message), d.dismiss()))
@@ -136,6 +139,7 @@ def test_copies_sit_beside_the_canonical_with_shared_passages_and_greyed_junk(lo
 def test_screenshot_of_the_report(browser, report) -> None:  # noqa: ANN001
     target, _ = report
     context = browser.new_context(viewport={"width": 1400, "height": 1000})
+    context.set_default_timeout(HANG_GUARD * 1000)  # a hang guard: a busy machine may be slow, never wrong
     tab = context.new_page()
     tab.goto(target.as_uri())
     tab.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")

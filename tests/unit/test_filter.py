@@ -10,8 +10,9 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
-from cli_run import assert_clean_error, err, out, run
-from conftest import SEED_IDS, dev_corpus
+
+from tests.support.cli import assert_clean_error, err, out, run
+from tests.support.paths import SEED_IDS, dev_corpus
 
 BAD_LINES = [b"not json at all\n", b'{"id": "no-text"}\n', b'{"id": "census-604", "text": "a repeated id"}\n']
 

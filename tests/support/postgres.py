@@ -18,6 +18,8 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
+from tests.support.cli import HANG_GUARD
+
 INSTALL_HINT = (
     "PostgreSQL server binaries (initdb, pg_ctl) not found; install them with "
     "'apt-get install -y postgresql' (bash .ci/run does this), or put them on PATH"
@@ -55,7 +57,8 @@ class PostgresServer:
         self._as_user = self._drop_root()
         self._run("initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8")
         options = f"-p {self.port} -k {self.folder} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=50"
-        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "server.log"), "-w", "start")
+        self._run("pg_ctl", "-D", str(self.data), "-o", options, "-l", str(self.folder / "server.log"), "-w",
+                  "-t", str(int(HANG_GUARD)), "start")
         self.url = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
 
     def _drop_root(self) -> Callable[[], None] | None:
@@ -78,7 +81,7 @@ class PostgresServer:
     def _run(self, program: str, *args: str) -> None:
         done = subprocess.run(
             [str(self.binaries / program), *args], capture_output=True, text=True, preexec_fn=self._as_user,
-            cwd=self.folder, timeout=120,
+            cwd=self.folder, timeout=HANG_GUARD,
         )
         if done.returncode != 0:
             log = self.folder / "server.log"
@@ -97,6 +100,6 @@ class PostgresServer:
     def stop(self) -> None:
         """Stop the server and delete its files."""
         try:
-            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop")
+            self._run("pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "-t", str(int(HANG_GUARD)), "stop")
         finally:
             shutil.rmtree(self.folder, ignore_errors=True)

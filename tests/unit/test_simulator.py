@@ -1,32 +1,27 @@
-"""The syndication simulator (benchmarks/simulator.py): determinism and ground truth.
+"""The syndication simulator (tests/support/simulator.py): determinism and ground truth.
 
 These tests read the BBC corpus at ``<repo>/../shared/data/bbc.jsonl``; they fail
-(never skip) when it is missing. The simulator is loaded from its file path, and
-nothing here uses dedup's matching code: the checks recompute what they need from
-the BBC text directly.
+(never skip) when it is missing. Nothing here uses dedup's matching code: the checks
+recompute what they need from the BBC text directly. That the corpus does not depend
+on the interpreter's hash seed is checked in child processes
+(tests/integration/test_console.py).
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
-import importlib.util
 import json
-import os
 import re
-import subprocess
-import sys
 from collections import Counter, defaultdict
 from datetime import datetime
 from pathlib import Path
-from types import ModuleType
 
 import ftfy
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
-BBC = ROOT.parent / "shared" / "data" / "bbc.jsonl"
-SIMULATOR = ROOT / "benchmarks" / "simulator.py"
+from tests.support import simulator as sim
+from tests.support.paths import BBC
+
 MOJIBAKE_MARKERS = ("â€", "Â", "Ã")
 STRUCTURAL = (
     "verbatim",
@@ -37,18 +32,6 @@ STRUCTURAL = (
     "byline-dateline",
     "updated",
 )
-
-
-def _load_simulator() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("dedup_bench_simulator", SIMULATOR)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look the module up while the class is built
-    spec.loader.exec_module(module)
-    return module
-
-
-sim = _load_simulator()
 
 
 @pytest.fixture(scope="module")
@@ -79,21 +62,6 @@ def corpus(bbc_path: Path):  # type: ignore[no-untyped-def]
     return sim.simulate(bbc_path, n_stories=200, seed=0)
 
 
-def _digest(corpus) -> str:  # type: ignore[no-untyped-def]
-    payload = json.dumps(
-        [
-            corpus.articles,
-            corpus.labels,
-            corpus.edit,
-            corpus.hard_negative_pairs,
-            corpus.keeps_half,
-        ],
-        sort_keys=True,
-        ensure_ascii=False,
-    )
-    return hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
-
 def _words(paragraphs: list[str]) -> int:
     return sum(len(p.split()) for p in paragraphs)
 
@@ -111,36 +79,9 @@ def test_same_seed_same_output_and_other_seed_differs(bbc_path: Path) -> None:
     b = sim.simulate(str(bbc_path), n_stories=60, seed=3)
     c = sim.simulate(bbc_path, n_stories=60, seed=4)
     assert a == b
-    assert _digest(a) == _digest(b)
-    assert _digest(a) != _digest(c)
+    assert a.digest() == b.digest()
+    assert a.digest() != c.digest()
     assert [r["text"] for r in a.articles] != [r["text"] for r in c.articles]
-
-
-def test_output_does_not_depend_on_python_hash_seed(bbc_path: Path) -> None:
-    """A fresh interpreter with another str-hash seed produces the same corpus."""
-    code = (
-        "import hashlib, importlib.util, json, sys\n"
-        f"spec = importlib.util.spec_from_file_location('s', {str(SIMULATOR)!r})\n"
-        "m = importlib.util.module_from_spec(spec); sys.modules['s'] = m\n"
-        "spec.loader.exec_module(m)\n"
-        f"c = m.simulate({str(bbc_path)!r}, n_stories=40, seed=11)\n"
-        "p = json.dumps([c.articles, c.labels, c.edit, c.hard_negative_pairs, c.keeps_half],"
-        " sort_keys=True, ensure_ascii=False)\n"
-        "print(hashlib.sha256(p.encode('utf-8')).hexdigest())\n"
-    )
-    hash_seed = "2" if os.environ.get("PYTHONHASHSEED") == "1" else "1"
-    proc = subprocess.run(
-        [sys.executable, "-c", code],
-        env={**os.environ, "PYTHONHASHSEED": hash_seed},
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.strip() == _digest(sim.simulate(bbc_path, n_stories=40, seed=11))
-
-
-# --------------------------------------------------------------------------- labels and records
 
 
 def test_every_article_is_labelled_and_described(corpus) -> None:  # type: ignore[no-untyped-def]
