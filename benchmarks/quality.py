@@ -13,7 +13,7 @@ from typing import Callable, Mapping
 import dedup
 from benchmarks.recipes import RECIPES, datasketch_recipe
 from dedup.evaluate import Pair, Scores, load_ignore, load_labels, predicted_labels, score_clusters
-from tests.support import simulator
+from tests.support import newsday, simulator
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared" / "data"
@@ -123,3 +123,59 @@ def merged_negatives(corpus, predicted: Mapping[str, str]) -> list[tuple[str, st
     return [
         (a, b) for a, b in corpus.hard_negative_pairs if a in predicted and predicted.get(a) == predicted.get(b)
     ]
+
+
+PLAIN_RECIPE = "datasketch 0.3 + exact Jaccard"
+"""The plain recipe every set is measured against: raw-text word 5-grams, MinHashLSH,
+exact Jaccard >= 0.3, union-find."""
+
+
+def news_day_articles(day: newsday.NewsDay) -> list[dedup.Article]:
+    """A simulated news day as dedup Articles, read through the JSONL reader."""
+    lines = "\n".join(json.dumps(record) for record in day.articles).encode("utf-8")
+    return [a for a in dedup.read_articles(["-"], stdin=io.BytesIO(lines)) if isinstance(a, dedup.Article)]
+
+
+TRUNCATIONS = ("version-teaser", "version-trimmed", "template-teaser")
+"""Structures that are truncations of their family's text (plus classic teaser/trimmed copies)."""
+
+
+def structure_scores(day: newsday.NewsDay, predicted: Mapping[str, str]) -> dict[str, tuple[int, int]]:
+    """Per structure of the news day: (cases handled right, cases).
+
+    * ``version chain``: pairs of one version chain's pages (versions and renderings) in one cluster;
+    * ``truncation``: teasers and trimmed renderings clustered with at least one page of their family;
+    * ``compilation member left alone``: compilation-member pairs in different clusters;
+    * ``template page left alone``: pairs of one template site's pages of different families apart;
+    * ``different stories kept apart``: predicted same-cluster pairs whose labels agree.
+    """
+    def together(a: str, b: str) -> bool:
+        return a in predicted and predicted.get(a) == predicted.get(b)
+
+    chain_pairs = [
+        (a, b) for label, members in day.families().items() if label.startswith("chain-")
+        for i, a in enumerate(sorted(members)) for b in sorted(members)[i + 1:]
+    ]
+    truncations = [
+        i for i, kind in day.structure.items()
+        if kind in TRUNCATIONS or (kind == "copy" and day.edit[i] in ("teaser", "trimmed"))
+    ]
+    families = day.families()
+    found_truncations = sum(
+        any(together(i, other) for other in families.get(day.labels[i], []) if other != i) for i in truncations
+    )
+    rows = {
+        "version chain": (sum(together(a, b) for a, b in chain_pairs), len(chain_pairs)),
+        "truncation": (found_truncations, len(truncations)),
+    }
+    for why, name in (("compilation", "compilation member left alone"), ("template", "template page left alone")):
+        pairs = [(a, b) for a, b, w in day.must_not_link if w == why]
+        rows[name] = (sum(not together(a, b) for a, b in pairs), len(pairs))
+    groups: dict[str, list[str]] = {}
+    for article_id, cluster in predicted.items():
+        groups.setdefault(cluster, []).append(article_id)
+    predicted_pairs = [(a, b) for members in groups.values() for i, a in enumerate(members) for b in members[i + 1:]]
+    rows["different stories kept apart"] = (
+        sum(day.labels.get(a) == day.labels.get(b) for a, b in predicted_pairs), len(predicted_pairs)
+    )
+    return rows

@@ -2,7 +2,9 @@
 
 Run: ``python -m pytest benchmarks/test_quality.py`` (plain ``pytest`` never runs
 benchmarks). Prints pairwise P/R/F1, ARI and B-cubed F1 for every method on the
-labelled dev sets and on the syndication simulator, and dedup's recall per edit type.
+labelled dev sets, on the syndication simulator and on the simulated news days (tune
+and test seeds apart), dedup's recall per edit type and its score per news-day
+structure.
 """
 
 from __future__ import annotations
@@ -13,17 +15,21 @@ import pytest
 
 import dedup
 from benchmarks.quality import (
+    PLAIN_RECIPE,
     RECIPES,
     Run,
     evaluate_all,
     merged_negatives,
+    news_day_articles,
     read_dev,
     recall_by_edit,
     run_recipe,
     simulated,
+    structure_scores,
     table,
 )
 from dedup.evaluate import predicted_labels, score_clusters
+from tests.support import newsday
 
 TARGET_F1 = 0.97
 
@@ -77,3 +83,32 @@ def test_seeds_unchanged(shared_data):  # noqa: ANN001
     assert [(c.canonical, sorted(m.id for m in c.members)) for c in result.clusters] == [
         ("002_58e187858871e751.txt", ["001_86997ac36c104c62.txt", "002_58e187858871e751.txt"])
     ]
+
+
+@pytest.mark.parametrize("split", ["tune", "test"])
+def test_news_day_quality(benchmark, shared_data, report_table, split):  # noqa: ANN001
+    """dedup and the plain recipe on each simulated news day of a split, with the score
+    per structure (``docs/quality.md`` says which split motivated and which confirmed each rule)."""
+    seeds = newsday.TUNE_SEEDS if split == "tune" else newsday.TEST_SEEDS
+    days = [newsday.news_day(shared_data / "bbc.jsonl", seed=seed, split=split) for seed in seeds]
+    corpora = [news_day_articles(day) for day in days]
+
+    def run_all() -> list:
+        return [dedup.deduplicate(articles) for articles in corpora]
+
+    results = benchmark.pedantic(run_all, rounds=1, iterations=1)
+    runs, rows = [], []
+    for day, articles, result in zip(days, corpora, results):
+        ours = predicted_labels(result)
+        plain, seconds = run_recipe(articles, RECIPES[PLAIN_RECIPE])
+        for method, predicted in (("dedup (defaults)", ours), (PLAIN_RECIPE, plain)):
+            runs.append(Run(method, f"news day {split} {day.seed}", score_clusters(day.labels, predicted), 0.0, predicted))
+            rows.append((method, day.seed, structure_scores(day, predicted)))
+    names = list(rows[0][2])
+    lines = ["| method | seed | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
+    for method, seed, cells in rows:
+        lines.append(f"| {method} | {seed} | " + " | ".join(f"{a}/{b} = {a / b:.3f}" if b else "-" for a, b in cells.values()) + " |")
+    report_table(f"\n### news days, {split} seeds {seeds}\n\n" + table(runs) + "\n\nPer structure:\n\n" + "\n".join(lines))
+    benchmark.extra_info.update({f"{r.method} {r.data} F1": round(r.scores.f1, 4) for r in runs})
+    for ours, plain in zip(runs[::2], runs[1::2]):
+        assert ours.scores.f1 > plain.scores.f1, (ours.data, ours.scores.f1, plain.scores.f1)
