@@ -152,15 +152,15 @@ def structure_scores(day: newsday.NewsDay, predicted: Mapping[str, str]) -> dict
     def together(a: str, b: str) -> bool:
         return a in predicted and predicted.get(a) == predicted.get(b)
 
+    families = day.families()
     chain_pairs = [
-        (a, b) for label, members in day.families().items() if label.startswith("chain-")
+        (a, b) for label, members in families.items() if label.startswith("chain-")
         for i, a in enumerate(sorted(members)) for b in sorted(members)[i + 1:]
     ]
     truncations = [
         i for i, kind in day.structure.items()
         if kind in TRUNCATIONS or (kind == "copy" and day.edit[i] in ("teaser", "trimmed"))
     ]
-    families = day.families()
     found_truncations = sum(
         any(together(i, other) for other in families.get(day.labels[i], []) if other != i) for i in truncations
     )

@@ -37,7 +37,7 @@ import hashlib
 import json
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
 
@@ -85,16 +85,13 @@ class NewsDay:
     must_not_link: list[tuple[str, str, str]]
     split: str
     seed: int
-    _families: dict[str, list[str]] = field(default_factory=dict, repr=False)
 
     def families(self) -> dict[str, list[str]]:
         """Family label -> member ids (families of two or more)."""
-        if not self._families:
-            groups: dict[str, list[str]] = {}
-            for article_id, label in self.labels.items():
-                groups.setdefault(label, []).append(article_id)
-            self._families = {k: v for k, v in groups.items() if len(v) > 1}
-        return self._families
+        groups: dict[str, list[str]] = {}
+        for article_id, label in self.labels.items():
+            groups.setdefault(label, []).append(article_id)
+        return {k: v for k, v in groups.items() if len(v) > 1}
 
     def digest(self) -> str:
         """SHA-256 of the pages and the ground truth: equal digests, equal corpora."""
@@ -468,12 +465,24 @@ class _DayBuilder(sim._Builder):
                 break
             shown = min(len(briefs), shown + int(rng.integers(1, 4)))
 
+    def _listed(self, fewest: int, most: int) -> list[int]:
+        """Between ``fewest`` and ``most`` classic stories for a compilation to list (none
+        when there are fewer stories than ``fewest``)."""
+        if len(self.stories) < fewest:
+            return []
+        count = fewest if fewest == most else int(self.rng.integers(fewest, min(most, len(self.stories)) + 1))
+        return self.rng.choice(len(self.stories), size=count, replace=False).tolist()
+
+    def _kept_apart(self, pages: list[str], picks: list[int]) -> None:
+        """A compilation's pages must never share a cluster with the stories they list."""
+        self.must_not += [(page, member, "compilation") for page in pages for p in picks for member in self.stories[p][1]]
+
     def digest(self, number: int) -> None:
         """'Five things to know': other stories' headlines and ledes."""
         rng = self.rng
-        if len(self.stories) < 5:
+        picks = self._listed(5, 5)
+        if not picks:
             return
-        picks = rng.choice(len(self.stories), size=5, replace=False).tolist()
         items = []
         for k, p in enumerate(picks, 1):
             base, _, _ = self.stories[p]
@@ -481,17 +490,15 @@ class _DayBuilder(sim._Builder):
         body = sim._Body(items, [True] * len(items), sim._pick(rng, _DIGEST_TITLES))
         when = self.story_time()
         site = int(rng.integers(len(sim.SITES)))
-        page = self.emit_as("digest", site, self.stories[picks[0]][0], body, when, None)
-        self.must_not += [(page, member, "compilation") for p in picks for member in self.stories[p][1]]
+        self._kept_apart([self.emit_as("digest", site, self.stories[picks[0]][0], body, when, None)], picks)
 
     def gallery(self, number: int) -> None:
         """A photo gallery whose captions are other articles' first sentences, on 3-5 pages
         of one site under different headlines."""
         rng = self.rng
-        if len(self.stories) < 6:
+        picks = self._listed(6, 11)
+        if not picks:
             return
-        picks = rng.choice(len(self.stories), size=int(rng.integers(6, min(11, len(self.stories)) + 1)),
-                           replace=False).tolist()
         captions = []
         for p in picks:
             base = self.stories[p][0]
@@ -507,15 +514,14 @@ class _DayBuilder(sim._Builder):
             body = sim._Body(list(captions), [True] * len(captions), title)
             pages.append(self.emit_as("gallery", site, self.stories[picks[0]][0], body, when, label))
             when += timedelta(minutes=int(rng.integers(5, 120)))
-        self.must_not += [(page, member, "compilation") for page in pages for p in picks for member in self.stories[p][1]]
+        self._kept_apart(pages, picks)
 
     def aggregator(self, number: int) -> None:
         """A page of snippets: other stories' headlines and first sentences."""
         rng = self.rng
-        if len(self.stories) < 8:
+        picks = self._listed(8, 16)
+        if not picks:
             return
-        picks = rng.choice(len(self.stories), size=int(rng.integers(8, min(16, len(self.stories)) + 1)),
-                           replace=False).tolist()
         snippets = []
         for p in picks:
             base, _, origin = self.stories[p]
@@ -524,7 +530,7 @@ class _DayBuilder(sim._Builder):
         body = sim._Body(snippets, [True] * len(snippets), f"News from around the web ({number + 1})")
         page = self.emit_as("aggregator", int(rng.integers(len(sim.SITES))), self.stories[picks[0]][0], body,
                             self.story_time(), None)
-        self.must_not += [(page, member, "compilation") for p in picks for member in self.stories[p][1]]
+        self._kept_apart([page], picks)
 
     # -- template pages ------------------------------------------------------------------
 
@@ -613,8 +619,7 @@ def news_day(bbc_path: str | Path = sim.DEFAULT_BBC, seed: int = TUNE_SEEDS[0], 
     for number in range(aggregators):
         builder.aggregator(number)
     builder.template_pages(unused)
-    records = sorted(builder.records, key=lambda r: (r["published"], r["id"]))
-    order_ids = [r["id"] for r in records]
+    records, order_ids = builder.in_publication_order()
     return NewsDay(
         articles=records,
         labels={i: builder.labels[i] for i in order_ids},

@@ -1909,10 +1909,14 @@ class _Builder:
                 )
                 self.pairs.append((orig_id, neg))
 
+    def in_publication_order(self) -> tuple[list[dict[str, str]], list[str]]:
+        """The records in publication order (ties by id), and their ids in that order."""
+        records = sorted(self.records, key=lambda r: (r["published"], r["id"]))
+        return records, [r["id"] for r in records]
+
     def finish(self) -> SimulatedCorpus:
         """The corpus, articles in publication order (ties by id)."""
-        records = sorted(self.records, key=lambda r: (r["published"], r["id"]))
-        order = [r["id"] for r in records]
+        records, order = self.in_publication_order()
         return SimulatedCorpus(
             articles=records,
             labels={i: self.labels[i] for i in order},
