@@ -115,3 +115,16 @@ def star_clusters(
             remaining = rest
     return clusters
 
+
+
+def group_rows(labels: np.ndarray) -> list[list[int]]:
+    """The rows of each label that has two or more, in row order, groups by first row.
+
+    Example:
+        >>> group_rows(np.array([0, 0, 2, 3, 3, 3]))
+        [[0, 1], [3, 4, 5]]
+    """
+    groups: dict[int, list[int]] = {}
+    for row, label in enumerate(np.asarray(labels).tolist()):
+        groups.setdefault(label, []).append(row)
+    return [rows for rows in groups.values() if len(rows) > 1]

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 from dedup.errors import ConfigError
+from dedup.verify import CopyRule
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -66,14 +67,22 @@ class CleanConfig:
         max_chars: Texts longer than this are rejected before any work: no news article
             is this long (10 million characters is some 1.6 million words), and a dump or
             a blob would only cost time and memory.
+        learn_template: Leave out text blocks that recur on pages that otherwise share
+            nothing (a site's consent, paywall or newsletter text in any language),
+            learned from the whole corpus (see :mod:`dedup.text.template`).
     """
 
     enabled: bool = True
     max_chars: int = 10_000_000
+    learn_template: bool = True
 
     def __post_init__(self) -> None:
         _check(isinstance(self.enabled, bool), f"clean.enabled must be true or false, got {self.enabled!r}")
         _check_int("clean.max_chars", self.max_chars, 1, 2**40)
+        _check(
+            isinstance(self.learn_template, bool),
+            f"clean.learn_template must be true or false, got {self.learn_template!r}",
+        )
 
 
 @dataclass(frozen=True)
@@ -204,6 +213,9 @@ class VerifyConfig:
         window_days: Two articles both dated more than this many days apart are never
             copies (a time window for archives and long-running indexes). 0, the
             default, sets no window; undated articles are never affected.
+        min_shared_shingles: Two texts that are not identical are copies only if they
+            share at least this many shingles: a page of a few words ("See all photos
+            (18)") is too short to judge and matches nothing but its identical twin.
     """
 
     threshold: float = 0.5
@@ -212,13 +224,14 @@ class VerifyConfig:
     min_figures: int = 3
     recurring_after_hours: float = 48.0
     window_days: float = 0.0
+    min_shared_shingles: int = 8
 
     @property
-    def rule(self) -> tuple[float, int, int, int, float, float]:
-        """The arguments of :meth:`dedup.verify.Score.relation_code`."""
-        return (
+    def rule(self) -> CopyRule:
+        """The copy rule these settings make."""
+        return CopyRule(
             self.threshold, self.min_excerpt_shingles, self.min_own_shingles, self.min_figures,
-            self.recurring_after_hours, self.window_days * 24.0,
+            self.recurring_after_hours, self.window_days * 24.0, self.min_shared_shingles,
         )
 
     def __post_init__(self) -> None:
@@ -228,6 +241,7 @@ class VerifyConfig:
         _check_int("verify.min_figures", self.min_figures, 1, 10**9)
         _check_number("verify.recurring_after_hours", self.recurring_after_hours, 0.0, 1e9)
         _check_number("verify.window_days", self.window_days, 0.0, 1e7)
+        _check_int("verify.min_shared_shingles", self.min_shared_shingles, 0, 10**6)
 
 
 @dataclass(frozen=True)
@@ -287,6 +301,7 @@ _FLAT_OPTIONS: dict[str, tuple[str, str]] = {
     "min_figures": ("verify", "min_figures"),
     "recurring_after_hours": ("verify", "recurring_after_hours"),
     "window_days": ("verify", "window_days"),
+    "min_shared_shingles": ("verify", "min_shared_shingles"),
     "shingle_size": ("shingle", "size"),
     "num_perm": ("minhash", "num_perm"),
     "seed": ("minhash", "seed"),
@@ -296,6 +311,7 @@ _FLAT_OPTIONS: dict[str, tuple[str, str]] = {
     "max_bucket": ("lsh", "max_bucket"),
     "lede_shingles": ("lsh", "lede_shingles"),
     "clean": ("clean", "enabled"),
+    "learn_template": ("clean", "learn_template"),
     "fix_mojibake": ("normalize", "fix_mojibake"),
     "canonical_policy": ("canonical", "policy"),
 }
@@ -356,7 +372,7 @@ class DedupConfig:
     def with_options(self, **options: Any) -> DedupConfig:
         """A copy with flat options applied (``threshold``, ``num_perm``, ``shingle_size``,
         ``seed``, ``bands``, ``rows``, ``lsh_threshold``, ``max_bucket``, ``lede_shingles``, ``clean``,
-        ``fix_mojibake``, ``min_excerpt_shingles``, ``min_own_shingles``, ``min_figures``, ``recurring_after_hours``, ``window_days``,
+        ``fix_mojibake``, ``min_excerpt_shingles``, ``min_own_shingles``, ``min_figures``, ``recurring_after_hours``, ``window_days``, ``min_shared_shingles``,
         ``canonical_policy``)."""
         sections: dict[str, dict[str, Any]] = {}
         for name, value in options.items():

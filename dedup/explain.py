@@ -136,11 +136,9 @@ def explain_pair(a: Article, b: Article, config: DedupConfig | None = None) -> E
     apart = abs(epoch_hours(a.published) - epoch_hours(b.published))
     hours = None if math.isnan(apart) else apart
     result: Score = score(first.shingles, second.shingles, first.own, second.own, first.figures, second.figures, hours)
-    relation = result.relation(*config.verify.rule)
-    verify = config.verify
-    failed_a, failed_b = result.failed_rules(
-        verify.threshold, verify.min_own_shingles, verify.min_figures, verify.recurring_after_hours
-    )
+    rule = config.verify.rule
+    relation = rule.relation(result)
+    failed_a, failed_b = rule.failed_rules(result)
     passages = tuple(shared_passages(words(first.cleaned.body), words(second.cleaned.body), config.shingle.size))
     side_a = _side(first, result.containment_a, (result.own_a, result.own_containment_a),
                    (result.figures_a, result.figure_containment_a), failed_a, sum(p.words for p in passages), config)

@@ -42,17 +42,29 @@ import xxhash
 
 from dedup import _kernels
 from dedup import canonical as canon
-from dedup.cluster import star_clusters
+from dedup.cluster import group_rows
 from dedup.config import DedupConfig
 from dedup.dates import epoch_hours
 from dedup.errors import InputError
+from dedup.families import Links, is_truncation, story_families
 from dedup.lsh import candidate_pairs
 from dedup.minhash import permutations, signatures
 from dedup.models import Article, Cluster, Member, Rejection, Removed, Result
 from dedup.shingle import EMPTY, body_figures, body_shingles, shingles
 from dedup.text.clean import CleanedText, clean, passthrough
 from dedup.text.normalize import needs_repair, normalize, repair
-from dedup.verify import RELATIONS, OwnSets, PackedSets, Score, pair_scores, score, verify_pairs
+from dedup.text.template import Blocks, block_table, holds_template, learn, without_template
+from dedup.verify import (
+    NONE,
+    CopyRule,
+    Edges,
+    OwnSets,
+    PackedSets,
+    Score,
+    pair_scores,
+    score,
+    verify_pairs,
+)
 from dedup.workers import ordered_map
 
 R = TypeVar("R")
@@ -71,6 +83,8 @@ class Prepared:
     """The first shingles of the body (what a teaser or a trimmed copy keeps)."""
     figures: np.ndarray
     """Hashes of the figures (numbers) in the body."""
+    head: np.ndarray
+    """The first shingles in reading order (where the text begins)."""
 
 
 @dataclass(frozen=True)
@@ -87,20 +101,25 @@ class Sketch:
     signatures: np.ndarray
     lede_signatures: np.ndarray | None
     set_sizes: np.ndarray
-    """``int64[rows, 3]``: sizes of each row's shingle, own-words and figure sets."""
+    """``int64[rows, 4]``: sizes of each row's shingle, own-words and figure sets and head."""
     minhash_seconds: float
     prepared: list[Prepared] | None
+    blocks: list[Blocks] | None = None
+    """The template blocks of each row's body, when the template is still to be learned."""
 
 
-def _sketch_chunk(config: DedupConfig, articles: list[Article], keep_prepared: bool) -> Sketch:
+def _sketch_chunk(
+    config: DedupConfig, articles: list[Article], keep_prepared: bool, template: np.ndarray | None = None
+) -> Sketch:
     """Prepare a chunk of articles and sketch it (see :class:`Sketch`); runs in a worker
-    process when there are several chunks."""
+    process when there are several chunks. Without a ``template`` yet (the first pass),
+    the blocks of every body are listed for learning one."""
     dedup = Deduplicator(config)
     outcomes: list[int] = []
     rejected: list[Rejection] = []
     prepared: list[Prepared] = []
     for article in articles:
-        outcome = dedup.prepare(article)
+        outcome = dedup.prepare(article, template)
         if isinstance(outcome, Rejection):
             outcomes.append(-1)
             rejected.append(outcome)
@@ -122,9 +141,13 @@ def _sketch_chunk(config: DedupConfig, articles: list[Article], keep_prepared: b
         removed=[removed_junk(p) for p in prepared],
         signatures=matrix,
         lede_signatures=lede,
-        set_sizes=np.array([(p.shingles.size, p.own.size, p.figures.size) for p in prepared], dtype=np.int64).reshape(-1, 3),
+        set_sizes=np.array(
+            [(p.shingles.size, p.own.size, p.figures.size, p.head.size) for p in prepared], dtype=np.int64
+        ).reshape(-1, 4),
         minhash_seconds=time.perf_counter() - started,
         prepared=prepared if keep_prepared else None,
+        blocks=[block_table(p.cleaned.body) for p in prepared]
+        if template is None and config.clean.learn_template else None,
     )
 
 
@@ -134,15 +157,15 @@ def removed_junk(prepared: Prepared) -> tuple[Removed, ...]:
     return chrome + prepared.cleaned.removed if chrome else prepared.cleaned.removed
 
 
-Sets = tuple[np.ndarray, np.ndarray, np.ndarray]
-"""An article's shingle, own-words and figure sets."""
+Sets = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+"""An article's shingle, own-words and figure sets and its head."""
 
 
-def _sets_chunk(config: DedupConfig, articles: list[Article]) -> list[Sets | None]:
+def _sets_chunk(config: DedupConfig, articles: list[Article], template: np.ndarray) -> list[Sets | None]:
     """The sets of each article of a chunk (None when it is rejected), in a worker process."""
     dedup = Deduplicator(config)
-    outcomes = (dedup.prepare(a) for a in articles)
-    return [(p.shingles, p.own, p.figures) if isinstance(p, Prepared) else None for p in outcomes]
+    outcomes = (dedup.prepare(a, template) for a in articles)
+    return [(p.shingles, p.own, p.figures, p.head) if isinstance(p, Prepared) else None for p in outcomes]
 
 
 def _in_order(
@@ -211,6 +234,8 @@ class Batch:
         self.set_sizes = set_sizes
         self.prepared = prepared
         self._reread = reread
+        self.template = np.empty(0, dtype=np.uint64)
+        """Keys of the template blocks learned from the batch (:mod:`dedup.text.template`)."""
         self.published_hours = np.array([epoch_hours(f.published) for f in facts], dtype=np.float64)
         # Rank of each row by id: orders rows inside oversized LSH buckets.
         self.id_rank = np.argsort(np.argsort(np.array(self.ids, dtype=object), kind="stable"), kind="stable")
@@ -220,9 +245,10 @@ class Batch:
             self.shingle_sets = PackedSets([p.shingles for p in prepared])
             self.own_sets = OwnSets(self.shingle_sets, [p.own for p in prepared])
             self.figure_sets = PackedSets([p.figures for p in prepared])
+            self.heads = PackedSets([p.head for p in prepared])
             self.loaded = np.ones(len(facts), dtype=bool)
         else:
-            self.shingle_sets = self.figure_sets = PackedSets([EMPTY] * len(facts))
+            self.shingle_sets = self.figure_sets = self.heads = PackedSets([EMPTY] * len(facts))
             self.own_sets = OwnSets(self.shingle_sets)
             self.loaded = np.zeros(len(facts), dtype=bool)
 
@@ -250,8 +276,10 @@ class Batch:
         whole = self.set_sizes[:, 1] == self.set_sizes[:, 0]  # own words are all the shingles
         shingles = PackedSets.allocate(sizes[:, 0])
         own = OwnSets.allocate(shingles, whole, np.where(whole, 0, sizes[:, 1]))
-        packed: tuple[Any, ...] = (shingles, own, PackedSets.allocate(sizes[:, 2]))  # each has put()
-        old: tuple[Any, ...] = (self.shingle_sets, self.own_sets, self.figure_sets)
+        packed: tuple[Any, ...] = (  # each has put()
+            shingles, own, PackedSets.allocate(sizes[:, 2]), PackedSets.allocate(sizes[:, 3])
+        )
+        old: tuple[Any, ...] = (self.shingle_sets, self.own_sets, self.figure_sets, self.heads)
         for row in np.flatnonzero(self.loaded).tolist():
             for new, before in zip(packed, old):
                 new.put(row, before[row])
@@ -260,7 +288,7 @@ class Batch:
                 raise InputError(
                     f"the input changed while it was read twice: {self.ids[row]!r} has other text now"
                 )
-        self.shingle_sets, self.own_sets, self.figure_sets = packed
+        self.shingle_sets, self.own_sets, self.figure_sets, self.heads = packed
         self.loaded = wanted
         self.seconds["reread"] = self.seconds.get("reread", 0.0) + time.perf_counter() - started
 
@@ -273,6 +301,18 @@ class Batch:
             self.figure_sets[a], self.figure_sets[b], None if math.isnan(apart) else apart,
         )
 
+    def links(self, edges: Edges) -> Links:
+        """The copy pairs of ``edges`` with, for each one-sided pair, whether the
+        contained side is a truncation of the other (both rows' sets must be loaded)."""
+        copies = edges.relation != NONE
+        pairs, inside = edges.pairs[copies], edges.inside[copies]
+        sizes = self.set_sizes[:, 0]
+        truncation = np.zeros(pairs.shape[0], dtype=bool)
+        for k in np.flatnonzero((inside == 1) | (inside == 2)).tolist():
+            x, h = pairs[k] if inside[k] == 1 else pairs[k][::-1]
+            truncation[k] = is_truncation(self.heads[x], int(sizes[x]), self.heads[h], int(sizes[h]))
+        return Links(pairs, edges.intersection[copies], inside, truncation)
+
     def scores(self, pairs: np.ndarray) -> list[Score]:
         """:meth:`score` of every row pair, counted in one compiled pass."""
         hours = np.abs(self.published_hours[pairs[:, 0]] - self.published_hours[pairs[:, 1]])
@@ -282,6 +322,40 @@ class Batch:
 # Articles per task for the worker processes, and the input size from which the
 # first pass keeps only signatures and the second reads candidates again.
 _PREPARE_CHUNK = 2000
+
+
+@dataclass
+class _FirstPass:
+    """What the first pass keeps, row-aligned (``row_of``: per usable article, its row or -1)."""
+
+    facts: list[canon.ArticleFacts]
+    removed: dict[str, tuple[Removed, ...]]
+    matrix: np.ndarray
+    lede: np.ndarray | None
+    set_sizes: np.ndarray
+    prepared: list[Prepared] | None
+    rejected: list[Rejection]
+    row_of: np.ndarray
+
+
+def _picked(
+    articles: Iterable[Article | Rejection], row_of: np.ndarray, facts: list[canon.ArticleFacts], rows: np.ndarray,
+    picked_rows: list[int],
+) -> Iterator[Article]:
+    """Read the input again and yield the articles of ``rows`` in input order, appending
+    each one's row to ``picked_rows``; fails when the input changed since the first pass."""
+    wanted = np.zeros(len(facts), dtype=bool)
+    wanted[rows] = True
+    for position, article in enumerate(_usable(articles, [])):
+        row = int(row_of[position]) if position < row_of.size else -1
+        if row >= 0 and wanted[row]:
+            if article.id != facts[row].id:
+                raise InputError(
+                    f"the input changed while it was read twice: article {position + 1} is now "
+                    f"{article.id!r}, was {facts[row].id!r}; pass a list or files that stay the same"
+                )
+            picked_rows.append(row)
+            yield article
 
 
 def _cores() -> int:
@@ -339,8 +413,11 @@ class Deduplicator:
     def __init__(self, config: DedupConfig | None = None) -> None:
         self.config = config if config is not None else DedupConfig()
 
-    def prepare(self, article: Article) -> Prepared | Rejection:
-        """Clean, normalise and shingle one article, or say why it cannot be used."""
+    def prepare(self, article: Article, template: np.ndarray | None = None) -> Prepared | Rejection:
+        """Clean, normalise and shingle one article, or say why it cannot be used.
+
+        ``template``: sorted keys of the corpus's template blocks (:mod:`dedup.text.template`),
+        left out of the body."""
         cfg = self.config
         if len(article.text) > cfg.clean.max_chars:
             return Rejection(
@@ -353,11 +430,20 @@ class Deduplicator:
             return Rejection(article.id, "empty text (nothing but whitespace)", article.origin)
         repaired = repair(article.text, fix_mojibake=cfg.normalize.fix_mojibake)
         cleaned = clean(repaired) if cfg.clean.enabled else passthrough(repaired)
+        if template is not None and template.size:
+            cleaned = without_template(cleaned, template)
         if cleaned.body_words == 0:
             if cleaned.total_words == 0:
                 return Rejection(article.id, "no words in the text (only symbols or punctuation)", article.origin)
             kinds = Counter(r.kind for r in cleaned.removed)
             listing = ", ".join(f"{kind} x{count}" for kind, count in sorted(kinds.items()))
+            if "template" in kinds:
+                return Rejection(
+                    article.id,
+                    f"nothing left but site template text, found on unrelated pages of the corpus ({listing}); "
+                    "turn learn_template off to keep it as it is",
+                    article.origin,
+                )
             return Rejection(
                 article.id,
                 f"no article text left after removing page junk ({listing}); "
@@ -369,7 +455,7 @@ class Deduplicator:
         )
         if sets.shingles.size == 0:
             return Rejection(article.id, "no words in the text (only symbols or punctuation)", article.origin)
-        return Prepared(article, cleaned, sets.shingles, sets.own, sets.lede, body_figures(cleaned.body))
+        return Prepared(article, cleaned, sets.shingles, sets.own, sets.lede, body_figures(cleaned.body), sets.head)
 
     def run(self, articles: Iterable[Article | Rejection]) -> Result:
         """Deduplicate a batch.
@@ -415,8 +501,10 @@ class Deduplicator:
         ledes: list[np.ndarray | None] = []
         sizes: list[np.ndarray] = []
         prepared: list[Prepared] = []
+        tables: list[Blocks] = []
         minhash_seconds = 0.0
         for sketch in _in_order(_sketch_chunk, self.config, chunks, workers, keep):
+            tables.extend(sketch.blocks or [])
             positions.extend(-1 if row < 0 else len(facts) + row for row in sketch.outcomes)
             rejected.extend(sketch.rejected)
             removed.update((f.id, r) for f, r in zip(sketch.facts, sketch.removed) if r)
@@ -430,39 +518,88 @@ class Deduplicator:
         matrix = _stack(matrices, cfg.minhash.num_perm)
         del matrices
         lede = _stack(ledes, cfg.lsh.lede_perm) if cfg.lsh.lede_shingles else None
-        set_sizes = np.concatenate(sizes) if sizes else np.empty((0, 3), dtype=np.int64)
+        set_sizes = np.concatenate(sizes) if sizes else np.empty((0, 4), dtype=np.int64)
         row_of = np.array(positions, dtype=np.int64)
         del positions
-        reread = None if keep else functools.partial(self._reread, articles, row_of, facts, workers)
-        batch = Batch(facts, removed, matrix, lede, rejected, set_sizes, prepared if keep else None, reread)
+        sketched = _FirstPass(facts, removed, matrix, lede, set_sizes, prepared if keep else None, rejected, row_of)
+        template = np.empty(0, dtype=np.uint64)
+        template_seconds = 0.0
+        if cfg.clean.learn_template:
+            t = time.perf_counter()
+            template = learn(tables, [f.id.encode("utf-8") for f in facts])
+            rows = np.array([row for row, table in enumerate(tables) if holds_template(table, template)], np.int64)
+            del tables
+            if rows.size:
+                sketched = self._without_template(sketched, articles, rows, template, workers)
+            template_seconds = time.perf_counter() - t
+        facts, removed, matrix, lede, set_sizes, row_of = (
+            sketched.facts, sketched.removed, sketched.matrix, sketched.lede, sketched.set_sizes, sketched.row_of
+        )
+        reread = None if keep else functools.partial(self._reread, articles, row_of, facts, workers, template)
+        batch = Batch(facts, removed, matrix, lede, rejected, set_sizes, sketched.prepared, reread)
+        batch.template = template
         batch.seconds["prepare"] = time.perf_counter() - started
         batch.seconds["minhash"] = minhash_seconds
+        if cfg.clean.learn_template:
+            batch.seconds["template"] = template_seconds
+            batch.counters["template_blocks"] = int(template.size)
         batch.counters["articles_in"] = len(facts) + len(rejected)
         batch.counters["shingles"] = int(set_sizes[:, 0].sum())
         return batch
 
+    def _without_template(
+        self, first: _FirstPass, articles: Iterable[Article | Rejection], rows: np.ndarray, template: np.ndarray,
+        workers: int,
+    ) -> _FirstPass:
+        """The first pass with the rows that hold template text prepared and sketched
+        again without it; rows left with nothing but template text become rejections."""
+        if first.prepared is not None:
+            picked_rows = rows.tolist()
+            chunks = _chunks(iter([first.prepared[r].article for r in picked_rows]), _PREPARE_CHUNK)
+        else:
+            picked_rows = []
+            chunks = _chunks(_picked(articles, first.row_of, first.facts, rows, picked_rows), _PREPARE_CHUNK)
+        keep = first.prepared is not None
+        done = 0
+        gone = np.zeros(len(first.facts), dtype=bool)
+        for sketch in _in_order(_sketch_chunk, self.config, chunks, workers, keep, template):
+            rejections = iter(sketch.rejected)
+            for outcome in sketch.outcomes:
+                row = picked_rows[done]
+                done += 1
+                if outcome < 0:
+                    gone[row] = True
+                    first.rejected.append(next(rejections))
+                    first.removed.pop(first.facts[row].id, None)
+                    continue
+                first.facts[row] = sketch.facts[outcome]
+                first.removed[first.facts[row].id] = sketch.removed[outcome]
+                first.matrix[row] = sketch.signatures[outcome]
+                if first.lede is not None and sketch.lede_signatures is not None:
+                    first.lede[row] = sketch.lede_signatures[outcome]
+                first.set_sizes[row] = sketch.set_sizes[outcome]
+                if first.prepared is not None and sketch.prepared is not None:
+                    first.prepared[row] = sketch.prepared[outcome]
+        if not gone.any():
+            return first
+        stay = ~gone
+        new_row = np.where(stay, np.cumsum(stay) - 1, -1)
+        row_of = np.where(first.row_of >= 0, new_row[np.maximum(first.row_of, 0)], -1)
+        return _FirstPass(
+            [f for f, s in zip(first.facts, stay.tolist()) if s], first.removed, first.matrix[stay],
+            None if first.lede is None else first.lede[stay], first.set_sizes[stay],
+            None if first.prepared is None else [p for p, s in zip(first.prepared, stay.tolist()) if s],
+            first.rejected, row_of,
+        )
+
     def _reread(
         self, articles: Iterable[Article | Rejection], row_of: np.ndarray, facts: list[canon.ArticleFacts],
-        workers: int, rows: np.ndarray,
+        workers: int, template: np.ndarray, rows: np.ndarray,
     ) -> Iterator[tuple[int, Sets]]:
         """Second pass: read the input again and yield the sets of the articles of ``rows``."""
-        wanted = np.zeros(row_of.size, dtype=bool)
-        wanted[rows] = True
         picked_rows: list[int] = []
-
-        def picked() -> Iterator[Article]:
-            for position, article in enumerate(_usable(articles, [])):
-                row = int(row_of[position]) if position < row_of.size else -1
-                if row >= 0 and wanted[row]:
-                    if article.id != facts[row].id:
-                        raise InputError(
-                            f"the input changed while it was read twice: article {position + 1} is now "
-                            f"{article.id!r}, was {facts[row].id!r}; pass a list or files that stay the same"
-                        )
-                    picked_rows.append(row)
-                    yield article
-
-        results = _in_order(_sets_chunk, self.config, _chunks(picked(), _PREPARE_CHUNK), workers)
+        picked = _picked(articles, row_of, facts, rows, picked_rows)
+        results = _in_order(_sets_chunk, self.config, _chunks(picked, _PREPARE_CHUNK), workers, template)
         done = 0
         for outcomes in results:
             for sets in outcomes:
@@ -527,18 +664,22 @@ class Deduplicator:
         facts = batch.facts
         policy = cfg.canonical.policy
         rank = np.array(canon.policy_rank(facts, policy), dtype=np.int64)
-        direct_checks = 0
+        checks = 0
 
-        def is_copy(a: int, b: int) -> bool:
-            nonlocal direct_checks
-            direct_checks += 1
-            return batch.score(a, b).relation_code(*rule) != 0
+        def shared(a: int, b: int) -> int:
+            nonlocal checks
+            checks += 1
+            return batch.score(a, b).intersection
 
-        groups = star_clusters(len(batch), copy_edges, rank, is_copy, cfg.cluster.verify_component_limit)
-        clusters = [build_cluster(members, batch.ids, facts, policy, rule, batch.score) for _, members in groups]
+        families = story_families(len(batch), batch.links(edges), batch.set_sizes[:, 0], shared, rank)
+        clusters = [
+            build_cluster(members, batch.ids, facts, policy, rule, batch.score)
+            for members in group_rows(families.labels)
+        ]
         clusters.sort(key=lambda c: c.canonical)
         timings["cluster"] = time.perf_counter() - t
-        counters["direct_checks"] = direct_checks
+        counters["direct_checks"] = checks
+        counters["compilations"] = len(families.compilations)
 
         clustered = {m.id for c in clusters for m in c.members}
         singletons = tuple(sorted(i for i in batch.ids if i not in clustered))
@@ -559,7 +700,7 @@ def build_cluster(
     ids: Sequence[str],
     facts: Sequence[canon.ArticleFacts],
     policy: tuple[str, ...],
-    rule: tuple[float, int, int, int, float, float],
+    rule: CopyRule,
     pair_score: Callable[[int, int], Score],
 ) -> Cluster:
     """One cluster from its member rows: elect the canonical, score every copy against it.
@@ -582,7 +723,7 @@ def build_cluster(
                 jaccard=round(s.jaccard, 4),
                 containment=round(s.containment_a, 4),
                 canonical_containment=round(s.containment_b, 4),
-                relation=RELATIONS[s.relation_code(*rule)],
+                relation=rule.relation(s) if rule.code(s) != NONE else "version",
                 own_containment=round(s.own_containment_a, 4),
             )
         )

@@ -95,6 +95,12 @@ class BodyShingles(NamedTuple):
     lede: np.ndarray
     """The first ``lede`` shingles in reading order: the beginning that teasers and
     trimmed copies keep."""
+    head: np.ndarray
+    """The first :data:`HEAD_SHINGLES` shingles in reading order, not sorted: where a
+    text begins, to tell a truncation from a passage inside another text."""
+
+
+HEAD_SHINGLES = 128
 
 
 def body_shingles(body: str, size: int, casefold: bool = True, lede: int = 20) -> BodyShingles:
@@ -107,7 +113,7 @@ def body_shingles(body: str, size: int, casefold: bool = True, lede: int = 20) -
         lede: How many shingles from the start make the lede set.
 
     Returns:
-        The three sets.
+        The sets, and the head in reading order.
 
     Example:
         >>> sets = body_shingles('Ek said "we rolled this out wrong" at the conference on Wednesday', 3)
@@ -119,7 +125,7 @@ def body_shingles(body: str, size: int, casefold: bool = True, lede: int = 20) -
     hashes, starts = _token_hashes_and_starts(text)
     ngrams = chain_ngrams(hashes, size)
     if ngrams.size == 0:
-        return BodyShingles(EMPTY, EMPTY, EMPTY)
+        return BodyShingles(EMPTY, EMPTY, EMPTY, EMPTY)
     quoted = np.zeros(hashes.size, dtype=bool)
     spans = quoted_spans(text)
     if spans:
@@ -129,7 +135,9 @@ def body_shingles(body: str, size: int, casefold: bool = True, lede: int = 20) -
     # A window is own words when none of its tokens is quoted.
     quoted_in_window = np.convolve(quoted.astype(np.int64), np.ones(window, dtype=np.int64), mode="valid")
     own = ngrams[quoted_in_window == 0]
-    return BodyShingles(sorted_unique(ngrams), sorted_unique(own), sorted_unique(ngrams[:lede]))
+    return BodyShingles(
+        sorted_unique(ngrams), sorted_unique(own), sorted_unique(ngrams[:lede]), ngrams[:HEAD_SHINGLES].copy()
+    )
 
 
 def _token_hashes_and_starts(text: str) -> tuple[np.ndarray, np.ndarray]:

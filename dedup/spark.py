@@ -187,7 +187,7 @@ def _verify_partition(config: DedupConfig) -> Any:
             kept: list[dict[str, Any]] = []
             for pair in _records(batch):
                 s = _pair_score(_sets(pair, "a_"), _sets(pair, "b_"), pair.a_published, pair.b_published)
-                if s.relation_code(*rule):
+                if rule.code(s):
                     kept.append({"a": pair.a, "b": pair.b})
             yield _arrow_batch(kept, _EDGE_SCHEMA)
 
@@ -221,7 +221,7 @@ def _cluster_component(config: DedupConfig) -> Any:
         copy_edges = np.array([(row_of[a], row_of[b]) for a, b in zip(edges["a"], edges["b"])], dtype=np.int64)
         rank = np.array(canon.policy_rank(facts, policy), dtype=np.int64)
         groups = star_clusters(len(ids), copy_edges.reshape(-1, 2), rank,
-                               lambda a, b: pair_score(a, b).relation_code(*rule) != 0,
+                               lambda a, b: rule.code(pair_score(a, b)) != 0,
                                config.cluster.verify_component_limit)
         rows: list[dict[str, Any]] = []
         for _, group in groups:

@@ -34,7 +34,7 @@ Relations:
 
 Example:
     >>> a = np.arange(4, dtype=np.uint64); b = np.arange(10, dtype=np.uint64)
-    >>> score(a, b).relation(threshold=0.5, min_excerpt_shingles=2, min_own_shingles=10)
+    >>> CopyRule(threshold=0.5, min_excerpt_shingles=2).relation(score(a, b))
     'excerpt'
 """
 
@@ -135,45 +135,64 @@ class Score:
         """Whether the pair is dated far enough apart that changed figures mean another report."""
         return bool(recurring_after_hours) and self.hours_apart is not None and self.hours_apart > recurring_after_hours
 
-    def relation_code(
-        self,
-        threshold: float,
-        min_excerpt_shingles: int,
-        min_own_shingles: int,
-        min_figures: int = 3,
-        recurring_after_hours: float = 0.0,
-        window_hours: float = 0.0,
-    ) -> int:
-        """The relation as an index into :data:`RELATIONS` (``recurring_after_hours`` 0: no
-        date rule; ``window_hours`` 0: no time window)."""
-        if self.size_a == 0 or self.size_b == 0:
-            return NONE
-        if window_hours and self.hours_apart is not None and self.hours_apart > window_hours:
-            return NONE
-        if self.intersection == self.size_a == self.size_b:
-            return EXACT
-        a_in = self.a_in_b(threshold, min_own_shingles, min_figures, recurring_after_hours)
-        b_in = self.b_in_a(threshold, min_own_shingles, min_figures, recurring_after_hours)
+
+@dataclass(frozen=True)
+class CopyRule:
+    """The copy rule: decides a pair's relation from its :class:`Score`.
+
+    Args:
+        threshold: Minimum containment of the contained side.
+        min_excerpt_shingles: Shingles the shorter side needs for ``excerpt``.
+        min_own_shingles: From this many own-words shingles, half the threshold of
+            them must be in the other side too.
+        min_figures: From this many figures, ``threshold`` of them must be in the other side.
+        recurring_after_hours: Dated further apart than this, every figure must recur (0: off).
+        window_hours: Dated further apart than this, never a copy (0: no window).
+        min_shared_shingles: Shingles two texts must share to be a copy unless they are
+            identical: the evidence floor (0: none).
+
+    Example:
+        >>> CopyRule(min_shared_shingles=8).relation(Score(5, 5, 6))
+        'none'
+    """
+
+    threshold: float = 0.5
+    min_excerpt_shingles: int = 10
+    min_own_shingles: int = 10
+    min_figures: int = 3
+    recurring_after_hours: float = 0.0
+    window_hours: float = 0.0
+    min_shared_shingles: int = 0
+
+    def sides(self, s: Score) -> tuple[bool, bool]:
+        """Whether A is in B and whether B is in A (the relation's directions)."""
+        if s.size_a == 0 or s.size_b == 0:
+            return False, False
+        if self.window_hours and s.hours_apart is not None and s.hours_apart > self.window_hours:
+            return False, False
+        if s.intersection == s.size_a == s.size_b:
+            return True, True
+        if s.intersection < self.min_shared_shingles:
+            return False, False
+        args = (self.threshold, self.min_own_shingles, self.min_figures, self.recurring_after_hours)
+        return s.a_in_b(*args), s.b_in_a(*args)
+
+    def code(self, s: Score) -> int:
+        """The relation as an index into :data:`RELATIONS`."""
+        a_in, b_in = self.sides(s)
         if a_in and b_in:
-            return NEAR
-        if (a_in or b_in) and min(self.size_a, self.size_b) >= min_excerpt_shingles:
+            return EXACT if s.intersection == s.size_a == s.size_b else NEAR
+        if (a_in or b_in) and min(s.size_a, s.size_b) >= self.min_excerpt_shingles:
             return EXCERPT
         return NONE
 
-    def relation(
-        self,
-        threshold: float,
-        min_excerpt_shingles: int,
-        min_own_shingles: int,
-        min_figures: int = 3,
-        recurring_after_hours: float = 0.0,
-        window_hours: float = 0.0,
-    ) -> str:
-        """``exact``, ``near``, ``excerpt`` or ``none`` (see module docs)."""
-        code = self.relation_code(
-            threshold, min_excerpt_shingles, min_own_shingles, min_figures, recurring_after_hours, window_hours
-        )
-        return RELATIONS[code]
+    def relation(self, s: Score) -> str:
+        """``exact``, ``near``, ``excerpt`` or ``none``."""
+        return RELATIONS[self.code(s)]
+
+    def failed_rules(self, s: Score) -> tuple[str | None, str | None]:
+        """For A in B and for B in A, the test that fails (see :func:`failed_rule`)."""
+        return s.failed_rules(self.threshold, self.min_own_shingles, self.min_figures, self.recurring_after_hours)
 
 
 def failed_rule(
@@ -253,32 +272,38 @@ class Edges:
         pairs: ``int64[m, 2]`` row pairs.
         intersection: ``int64[m]`` shared shingles.
         relation: ``int8[m]`` relation codes (index into :data:`RELATIONS`).
+        inside: ``int8[m]`` which side is in the other: bit 1 the first, bit 2 the second.
     """
 
     pairs: np.ndarray
     intersection: np.ndarray
     relation: np.ndarray
+    inside: np.ndarray
 
     def copies(self) -> np.ndarray:
         """The pairs whose relation is a copy (anything but ``none``)."""
         return self.pairs[self.relation != NONE]
 
 
-def verify_pairs(pairs: np.ndarray, scores: Iterable[Score], rule: tuple[float, int, int, int, float, float]) -> Edges:
+def verify_pairs(pairs: np.ndarray, scores: Iterable[Score], rule: CopyRule) -> Edges:
     """Decide the relation of every candidate pair from its score.
 
     Args:
         pairs: ``int64[m, 2]`` row pairs.
         scores: The score of each pair, in order (see :meth:`PackedSets.scores`).
-        rule: The arguments of :meth:`Score.relation_code`.
+        rule: The copy rule.
     """
     m = pairs.shape[0]
     intersection = np.zeros(m, dtype=np.int64)
     relation = np.zeros(m, dtype=np.int8)
+    inside = np.zeros(m, dtype=np.int8)
     for k, s in enumerate(scores):
         intersection[k] = s.intersection
-        relation[k] = s.relation_code(*rule)
-    return Edges(pairs, intersection, relation)
+        code = relation[k] = rule.code(s)
+        if code != NONE:
+            a_in, b_in = rule.sides(s)
+            inside[k] = int(a_in) | (int(b_in) << 1)
+    return Edges(pairs, intersection, relation, inside)
 
 
 class PackedSets:

@@ -315,7 +315,7 @@ class Index:
         rule = cfg.verify.rule
         candidates = store.load(store.rows_sharing(new.keys))
         scored = {c.rid: (c, s) for c, s in zip(candidates, self._scores(new, candidates))}
-        stories = sorted({c.cluster_id for c, s in scored.values() if s.relation_code(*rule)})
+        stories = sorted({c.cluster_id for c, s in scored.values() if rule.code(s)})
         policy = cfg.canonical.policy
         choices: list[tuple[tuple[Any, ...], str, Stored, Score, int]] = []
         for cluster_id in stories:
@@ -329,7 +329,7 @@ class Index:
             else:
                 [canonical] = store.load([head])
                 [s] = self._scores(new, [canonical])
-            code = s.relation_code(*rule)
+            code = rule.code(s)
             if code:
                 choices.append((canon.sort_key(canonical.facts, policy), cluster_id, canonical, s, code))
         if not choices:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 import dedup
 from dedup.cluster import UnionFind, connected_components, star_clusters
 from dedup.shingle import body_shingles
-from dedup.verify import score
+from dedup.verify import CopyRule, score
 
 
 def bfs_components(n: int, edges: list[tuple[int, int]]) -> list[int]:
@@ -207,7 +207,7 @@ def test_rolling_story_chain_exists_and_is_cut(prose):
 
     def rel(x: str, y: str) -> str:
         (ax, ox), (ay, oy) = sets[x], sets[y]
-        return score(ax, ay, ox, oy).relation(threshold, 10, 10)
+        return CopyRule(threshold, 10, 10).relation(score(ax, ay, ox, oy))
 
     assert rel("A", "B") != "none"
     assert rel("B", "C") != "none"

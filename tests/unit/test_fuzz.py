@@ -20,7 +20,7 @@ from dedup.shingle import body_shingles, shingles
 from dedup.text.clean import clean
 from dedup.text.extract import extract_page
 from dedup.text.normalize import normalize, repair
-from dedup.verify import score
+from dedup.verify import CopyRule, score
 
 EXAMPLES = int(os.environ.get("DEDUP_FUZZ_EXAMPLES", "150"))
 """Examples per fuzz test; a long hunt: DEDUP_FUZZ_EXAMPLES=5000."""
@@ -87,7 +87,7 @@ def test_minhash_and_verify_never_crash_and_stay_in_range(raw_sets: list[list[in
         for b in sets:
             s = score(a, b)
             assert 0.0 <= s.jaccard <= 1.0 and 0.0 <= s.containment_a <= 1.0 and 0.0 <= s.containment_b <= 1.0
-            assert s.relation(0.5, 1, 10) in ("none", "excerpt", "near", "exact")
+            assert CopyRule(0.5, 1, 10).relation(s) in ("none", "excerpt", "near", "exact")
 
 
 @FUZZ

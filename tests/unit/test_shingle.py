@@ -219,7 +219,7 @@ def test_shingle_count_bounded_by_word_count(text, size):
 
 
 def test_body_shingles_own_words_exclude_quotations():
-    everything, own, _ = body_shingles(
+    everything, own, *_ = body_shingles(
         'Ek said "we rolled this out wrong" at the conference on Wednesday', 3
     )
     assert everything.size == 10
@@ -230,13 +230,13 @@ def test_body_shingles_own_words_exclude_quotations():
 
 def test_body_shingles_without_quotes_own_equals_all():
     text = "The mayor opened the new bridge on Monday morning.\nTraffic was heavy all day."
-    everything, own, _ = body_shingles(text, 5)
+    everything, own, *_ = body_shingles(text, 5)
     assert everything.size > 0
     assert np.array_equal(everything, own)
 
 
 def test_body_shingles_fully_quoted_paragraph_has_no_own_words():
-    everything, own, _ = body_shingles('"We will rebuild the bridge within a year," the mayor', 5)
+    everything, own, *_ = body_shingles('"We will rebuild the bridge within a year," the mayor', 5)
     assert everything.size > 0
     # Windows of five words all touch the quotation except none: the two trailing
     # unquoted words cannot fill a window on their own.
@@ -252,7 +252,7 @@ def test_body_shingles_fully_quoted_paragraph_has_no_own_words():
 )
 def test_body_shingles_all_equals_shingles_of_fold_and_own_is_subset(parts):
     body = " ".join(parts)
-    everything, own, _ = body_shingles(body, 3)
+    everything, own, *_ = body_shingles(body, 3)
     assert as_ints(everything) == as_ints(shingles(fold(body), 3))
     assert np.all(np.isin(own, everything))
     assert np.all(own[1:] > own[:-1])

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dedup
-from dedup.verify import RELATIONS, Score, count_shared, score, verify_pairs
+from dedup.verify import RELATIONS, CopyRule, Score, count_shared, score, verify_pairs
 
 U64 = np.uint64
 
@@ -22,9 +22,8 @@ def arr(values) -> np.ndarray:
 def relation(a, b, threshold=0.5, min_excerpt=10, min_own=10, own_a=None, own_b=None) -> str:
     own_a = None if own_a is None else arr(own_a)
     own_b = None if own_b is None else arr(own_b)
-    return score(arr(a), arr(b), own_a, own_b).relation(
-        threshold=threshold, min_excerpt_shingles=min_excerpt, min_own_shingles=min_own
-    )
+    rule = CopyRule(threshold=threshold, min_excerpt_shingles=min_excerpt, min_own_shingles=min_own)
+    return rule.relation(score(arr(a), arr(b), own_a, own_b))
 
 
 # --- scores against a Python set reference ---------------------------------------------
@@ -149,14 +148,14 @@ def test_own_words_contained_keeps_the_copy():
 def test_relations_table():
     assert RELATIONS == ("none", "excerpt", "near", "exact")
     s = Score(5, 10, 10)
-    assert RELATIONS[s.relation_code(0.5, 10, 10)] == s.relation(0.5, 10, 10) == "near"
+    assert RELATIONS[CopyRule(0.5, 10, 10).code(s)] == CopyRule(0.5, 10, 10).relation(s) == "near"
 
 
 def test_verify_pairs_scores_every_pair():
     sets = [arr(range(0, 20)), arr(range(0, 20)), arr(range(5, 25)), arr(range(100, 130))]
     own = [arr([])] * 4
     pairs = np.array([[0, 1], [0, 2], [0, 3], [2, 3]], dtype=np.int64)
-    edges = verify_pairs(pairs, [score(sets[i], sets[j], own[i], own[j]) for i, j in pairs.tolist()], (0.5, 10, 10, 3, 0.0))
+    edges = verify_pairs(pairs, [score(sets[i], sets[j], own[i], own[j]) for i, j in pairs.tolist()], CopyRule())
     assert edges.intersection.tolist() == [20, 15, 0, 0]
     assert [RELATIONS[c] for c in edges.relation] == ["exact", "near", "none", "none"]
     assert edges.copies().tolist() == [[0, 1], [0, 2]]
@@ -211,9 +210,8 @@ def _relation(text_a, text_b, **options):
 
     engine = Deduplicator(DedupConfig().with_options(**options))
     a, b = engine.prepare(Article("a", text_a)), engine.prepare(Article("b", text_b))
-    v = engine.config.verify
     s = score(a.shingles, b.shingles, a.own, b.own, a.figures, b.figures)
-    return s.relation(v.threshold, v.min_excerpt_shingles, v.min_own_shingles, v.min_figures)
+    return engine.config.verify.rule.relation(s)
 
 
 def test_template_item_with_other_figures_is_not_a_copy():
@@ -273,10 +271,10 @@ def test_undated_articles_are_untouched_by_the_date_rule():
     s = score(arr(range(20)), arr(range(20, 40)), figures_a=arr([1, 2]), figures_b=arr([1, 3]))
     assert s.hours_apart is None
     shifted = score(arr(range(20)), arr(range(2, 22)), figures_a=arr([1, 2]), figures_b=arr([1, 3]))
-    assert shifted.relation(0.5, 10, 10, 3, 48.0) == "near"
+    assert CopyRule(0.5, 10, 10, 3, 48.0).relation(shifted) == "near"
     later = score(arr(range(20)), arr(range(2, 22)), figures_a=arr([1, 2]), figures_b=arr([1, 3]), hours_apart=49.0)
-    assert later.relation(0.5, 10, 10, 3, 48.0) == "none"
-    assert later.relation(0.5, 10, 10, 3, 0.0) == "near"
+    assert CopyRule(0.5, 10, 10, 3, 48.0).relation(later) == "none"
+    assert CopyRule(0.5, 10, 10, 3, 0.0).relation(later) == "near"
 
 
 def test_pair_scores_equal_score_pair_by_pair_with_and_without_numba(monkeypatch):

@@ -1,0 +1,221 @@
+"""Story families: verified copy pairs -> every rendering and every version of one text.
+
+A family is a connected component of the copy pairs that tie texts to one story.
+Chains are welcome: a site's trimmed rendering that is mostly inside two versions of
+a wire story ties those versions. What must not tie anything is a text that merely
+*contains* others. Where the shared text sits decides:
+
+* A **truncation** of *h* (teaser, headline and lede, first paragraphs) is inside *h*
+  and begins where *h* begins (:func:`is_truncation`); it is a copy however short.
+* An **item** of *c* is a passage inside *c* that is neither a truncation of *c* nor
+  part of a larger shared text: *x* is under half of *c*, and no other text that *x*
+  is a truncation of (other than a compilation) shares much more with *c* than *x*
+  does (``> 1.5 × shared + 5`` shingles). A brief in a live blog, a lede in a digest,
+  a snippet on an aggregator page. The older lede inside a newer version is not an
+  item: the older version that begins with it shares much more with the newer one.
+* A **compilation** holds two items that are not copies of each other (they share
+  under 10% of the smaller). Once a text is known to be a compilation, the texts it
+  holds are items of its other versions too, so compilations are found as a fixpoint.
+
+The family graph drops every inclusion of a text in a compilation and every item
+pair; what was dropped is reported as ``contains``, outside family membership.
+
+Example:
+    >>> links = Links.build([[0, 1]], [30], [3], [False])
+    >>> story_families(3, links, np.array([30, 30, 5]), lambda a, b: 0).labels.tolist()
+    [0, 0, 2]
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from dedup.cluster import connected_components
+
+ITEM_SHARE = 0.5
+"""An item is under this share of its container's shingles."""
+LARGER_SHARE = (1.5, 5)
+"""A truncation-home of *x* sharing more than ``1.5 × shared(x, c) + 5`` with *c* makes *x*
+part of that larger shared text, not an item of *c*."""
+UNRELATED_ITEMS = 0.1
+"""Two items sharing under this share of the smaller are different stories."""
+ITEMS_COMPARED = 40
+"""Items of one container compared pairwise to find two unrelated ones (the first by row)."""
+TRUNCATION_SIZE = 0.8
+"""A truncation has at most this share of the longer text's shingles."""
+TRUNCATION_START = 80
+WHOLE = 0.7
+"""A text at least this share inside another is a rendering of it and may tie it to others."""
+"""Shingles of the shorter text's beginning that are looked for at the start of the longer."""
+
+
+@dataclass(frozen=True)
+class Links:
+    """Verified copy pairs, index-aligned arrays.
+
+    Args:
+        pairs: ``int64[m, 2]`` row pairs.
+        shared: ``int64[m]`` shingles each pair shares.
+        inside: ``int8[m]`` bit 1: the first row is in the second; bit 2: the second in the first.
+        truncation: ``bool[m]`` the contained side begins where the other begins.
+    """
+
+    pairs: np.ndarray
+    shared: np.ndarray
+    inside: np.ndarray
+    truncation: np.ndarray
+
+    @classmethod
+    def build(
+        cls, pairs: Sequence[Sequence[int]] | np.ndarray, shared: Sequence[int] | np.ndarray,
+        inside: Sequence[int] | np.ndarray, truncation: Sequence[bool] | np.ndarray,
+    ) -> Links:
+        return cls(
+            np.asarray(pairs, dtype=np.int64).reshape(-1, 2), np.asarray(shared, dtype=np.int64),
+            np.asarray(inside, dtype=np.int8), np.asarray(truncation, dtype=bool),
+        )
+
+
+@dataclass(frozen=True)
+class Families:
+    """The families of a batch.
+
+    Args:
+        labels: ``int64[n]`` family of each row: the smallest row of its family.
+        compilations: Rows found to be compilations.
+        contains: ``(container, contained)`` row pairs left out of the families (a
+            compilation and what it holds, a text and its item).
+    """
+
+    labels: np.ndarray
+    compilations: frozenset[int]
+    contains: tuple[tuple[int, int], ...]
+
+
+def is_truncation(head: np.ndarray, size: int, other_head: np.ndarray, other_size: int) -> bool:
+    """Whether a text (its head: first shingles in reading order, and its set size) is a
+    truncation of a longer one: at most 80% of it, and half of its first shingles among
+    the other's first ``1.5 × k + 10``.
+
+    Example:
+        >>> h = np.arange(100, dtype=np.uint64)
+        >>> is_truncation(h[:30], 30, h, 100), is_truncation(h[50:80], 30, h, 100)
+        (True, False)
+    """
+    if size > TRUNCATION_SIZE * other_size or head.size == 0:
+        return False
+    first = head[:TRUNCATION_START]
+    window = other_head[: int(1.5 * first.size) + 10]
+    return 2 * int(np.count_nonzero(np.isin(first, window))) >= first.size
+
+
+def _ambiguous(links: Links, sizes: np.ndarray, rank: np.ndarray) -> np.ndarray:
+    """Pairs that would chain texts through a text that no other holds most of.
+
+    A text never :data:`WHOLE` inside any other is *weakly held*: it is not a rendering
+    of anything, only partly shared. It is a leaf: it keeps only the pair to the text
+    holding the largest share of it (then the most shingles, then the other's rank),
+    and not even that one when that text is itself a leaf hanging on a third."""
+    drop = np.zeros(links.pairs.shape[0], dtype=bool)
+    best: dict[int, tuple[float, int, int, int]] = {}  # text -> (share, shared, -rank, edge)
+    ins: dict[int, list[int]] = {}
+    for k, ((a, b), count, inside) in enumerate(zip(links.pairs.tolist(), links.shared.tolist(), links.inside.tolist())):
+        for side, x, other in ((1, a, b), (2, b, a)):
+            if inside & side:
+                ins.setdefault(x, []).append(k)
+                key = (count / sizes[x], count, -int(rank[other]), k)
+                if x not in best or key > best[x]:
+                    best[x] = key
+    weak = {x for x, key in best.items() if key[0] < WHOLE}
+    target = {}
+    for x in weak:
+        a, b = links.pairs[best[x][3]].tolist()
+        target[x] = b if a == x else a
+    for x in weak:
+        for k in ins[x]:
+            if k != best[x][3]:
+                drop[k] = True
+        t = target[x]
+        if t in weak and target[t] != x:
+            drop[best[x][3]] = True  # a leaf does not hang on another leaf
+    return drop
+
+
+def story_families(
+    n: int, links: Links, sizes: np.ndarray, shared: Callable[[int, int], int], rank: np.ndarray | None = None
+) -> Families:
+    """The families of ``n`` rows from their verified copy pairs.
+
+    Args:
+        n: Number of rows.
+        links: The copy pairs.
+        sizes: ``int64[n]`` shingle set size of each row.
+        shared: Shingles two rows share (asked for pairs that need not be among the links).
+        rank: ``int64[n]`` the canonical policy order of the rows (0 = best): a weakly held text
+            hangs on the better canonical when two hold as much of it.
+    """
+    rank = np.arange(n, dtype=np.int64) if rank is None else rank
+    cache: dict[tuple[int, int], int] = {}
+
+    def overlap(a: int, b: int) -> int:
+        key = (a, b) if a < b else (b, a)
+        if key not in cache:
+            cache[key] = shared(*key)
+        return cache[key]
+
+    inclusions: dict[int, list[tuple[int, int, bool]]] = {}  # container -> [(contained, shared, truncation)]
+    homes: dict[int, set[int]] = {}  # text -> texts it is a truncation of
+    keep = np.ones(links.pairs.shape[0], dtype=bool)
+    edge_of: dict[tuple[int, int], int] = {}
+    for k, ((a, b), count, inside, truncation) in enumerate(
+        zip(links.pairs.tolist(), links.shared.tolist(), links.inside.tolist(), links.truncation.tolist())
+    ):
+        cache[(min(a, b), max(a, b))] = count
+        if inside == 3 or inside == 0:
+            continue
+        x, c = (a, b) if inside == 1 else (b, a)
+        edge_of[(x, c)] = k
+        inclusions.setdefault(c, []).append((x, count, truncation))
+        if truncation:
+            homes.setdefault(x, set()).add(c)
+
+    def items_of(c: int, compilations: set[int]) -> list[int]:
+        found = []
+        for x, count, truncation in inclusions.get(c, []):
+            if truncation or sizes[x] >= ITEM_SHARE * sizes[c]:
+                continue
+            bound = LARGER_SHARE[0] * count + LARGER_SHARE[1]
+            if not any(h != c and h not in compilations and overlap(h, c) > bound for h in sorted(homes.get(x, ()))):
+                found.append(x)
+        return sorted(found)
+
+    def unrelated_pair(items: list[int]) -> bool:
+        for x, y in itertools.combinations(items[:ITEMS_COMPARED], 2):
+            if overlap(x, y) < UNRELATED_ITEMS * min(sizes[x], sizes[y]):
+                return True
+        return False
+
+    compilations: set[int] = set()
+    while True:
+        items = {c: items_of(c, compilations) for c in sorted(inclusions)}
+        found = {c for c, its in items.items() if len(its) > 1 and c not in compilations and unrelated_pair(its)}
+        if not found:
+            break
+        compilations |= found
+
+    contains: set[tuple[int, int]] = set()
+    for c, held in inclusions.items():
+        for x, _, _ in held:
+            if (c in compilations and x not in compilations) or x in items.get(c, ()):
+                contains.add((c, x))
+                keep[edge_of[(x, c)]] = False
+    keep &= ~_ambiguous(links, sizes, rank)
+    labels = connected_components(n, links.pairs[keep])
+    return Families(labels, frozenset(compilations), tuple(sorted(contains)))
+
+
+__all__ = ["Families", "Links", "is_truncation", "story_families"]

@@ -1,0 +1,250 @@
+"""Template text learned from the corpus, in any language.
+
+A site's template (a consent notice, a paywall prompt, a newsletter box, "See all
+photos (18)") is the same text on pages whose articles are otherwise unrelated.
+No word list can know every site and language; the corpus shows it:
+
+* A page body is cut into **blocks**: its lines, and the sentences of lines over
+  :data:`LONG_LINE` words. A block's **key** is its casefolded text with digits
+  read as 0 and punctuation as spaces, so "Comments (368)" and "Comments (153)"
+  are one block.
+* For a block found on at least :data:`MIN_DOCS` pages, take those pages (at most
+  :data:`SAMPLE`, picked by a stable hash of their ids), its **group** (the blocks on
+  at least :data:`GROUP_SHARE` of them) and each page's **rest** (its prose blocks,
+  :data:`PROSE_WORDS` words or more, outside the group).
+* The group is template when the rests make up a real part of the pages (at least
+  :data:`MIN_DOCS` of them, and half, have a rest of at least :data:`REST_SHARE` of the
+  page: three unrelated articles carry the text, not one story and the pages quoting it) and the rests
+  are unrelated, to each other (under a third have a related rest on another page)
+  and to the group (at the median, under :data:`GROUP_RELATED` of a rest's words sit
+  in blocks related to the group).
+
+Copies of one story hold the same blocks too, but their rests are edits of one
+another or small; a compilation quoting a lede has a rest the size of a page, but
+the pages quoting one lede are few and the lede's own pages carry the same story.
+Two blocks are **related** when their SimHashes (64 bits over the words of four
+letters or more) differ in at most :data:`RELATED_BITS` bits: a paragraph and its
+edit are, unrelated paragraphs (32 bits apart on average) are not.
+
+Template blocks are left out of matching; each removal is reported (kind
+``template``).
+
+Example:
+    >>> pages = [f"Wir verwenden Cookies, um Inhalte zu personalisieren.\\n{s}" for s in (
+    ...     "Der Stadtrat hat am Dienstag den neuen Haushalt nach langer Debatte beschlossen.",
+    ...     "Die Feuerwehr rettete am Morgen drei Katzen aus einem brennenden Dachstuhl.",
+    ...     "Der Verein gewann das Derby vor ausverkauftem Haus mit drei zu null Toren.")]
+    >>> keys = learn([block_table(p) for p in pages], [b"a", b"b", b"c"])
+    >>> strip(pages[0], keys)
+    ('Der Stadtrat hat am Dienstag den neuen Haushalt nach langer Debatte beschlossen.', ('Wir verwenden Cookies, um Inhalte zu personalisieren.',))
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import xxhash
+
+from dedup.models import Removed
+from dedup.text.clean import CleanedText, split_sentences, word_count
+
+LONG_LINE = 25
+"""Lines over this many words are cut into sentences."""
+MIN_DOCS = 3
+SAMPLE = 60
+GROUP_SHARE = 0.8
+PROSE_WORDS = 8
+REST_SHARE = 0.08
+PARTNERED = 1 / 3
+GROUP_RELATED = 0.25
+RELATED_BITS = 16
+SIMHASH_MIN_LETTERS = 4
+
+_NOT_WORD = re.compile(r"[\W_]+")
+_DIGIT = re.compile(r"\d")
+_BITS = np.uint64(1) << np.arange(64, dtype=np.uint64)
+
+
+@dataclass(frozen=True)
+class Blocks:
+    """The blocks of one page body, index-aligned: key hash, words and SimHash."""
+
+    keys: np.ndarray
+    words: np.ndarray
+    simhash: np.ndarray
+
+    @property
+    def total_words(self) -> int:
+        return int(self.words.sum())
+
+
+EMPTY_BLOCKS = Blocks(np.empty(0, np.uint64), np.empty(0, np.int64), np.empty(0, np.uint64))
+
+
+def blocks(body: str) -> Iterator[str]:
+    """The blocks of a body: its lines, and the sentences of lines over :data:`LONG_LINE` words."""
+    for line in body.split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        if len(line.split()) > LONG_LINE:
+            yield from (s for s in split_sentences(line) if s.strip())
+        else:
+            yield line
+
+
+def block_key(block: str) -> str:
+    """Casefolded, digits as 0, punctuation as single spaces."""
+    return _NOT_WORD.sub(" ", _DIGIT.sub("0", block.casefold())).strip()
+
+
+def _hash(text: str) -> int:
+    return xxhash.xxh3_64_intdigest(text.encode("utf-8"))
+
+
+def simhash(words: Sequence[str]) -> int:
+    """64-bit SimHash of a set of words (xxh3-64 of each, one vote per word)."""
+    unique = sorted(set(words))
+    if not unique:
+        return 0
+    hashes = np.fromiter((_hash(w) for w in unique), dtype=np.uint64, count=len(unique))
+    votes = ((hashes[:, None] & _BITS) != 0).sum(axis=0)
+    return int(_BITS[2 * votes > len(unique)].sum()) if (2 * votes > len(unique)).any() else 0
+
+
+def block_table(body: str) -> Blocks:
+    """The blocks of a page body (see :func:`blocks`) with their keys, words and SimHashes."""
+    keys, words, sims = [], [], []
+    for block in blocks(body):
+        key = block_key(block)
+        if not key:
+            continue
+        tokens = key.split()
+        keys.append(_hash(key))
+        words.append(len(tokens))
+        sims.append(simhash([t for t in tokens if len(t) >= SIMHASH_MIN_LETTERS]))
+    if not keys:
+        return EMPTY_BLOCKS
+    return Blocks(np.array(keys, np.uint64), np.array(words, np.int64), np.array(sims, np.uint64))
+
+
+def _related(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """For each SimHash of ``a``, whether some SimHash of ``b`` is within :data:`RELATED_BITS` bits."""
+    if a.size == 0 or b.size == 0:
+        return np.zeros(a.size, dtype=bool)
+    x = a[:, None] ^ b[None, :]
+    bits = np.unpackbits(x.view(np.uint8).reshape(a.size, b.size, 8), axis=2).sum(axis=2)
+    return (bits <= RELATED_BITS).any(axis=1)
+
+
+def _is_template(tables: Sequence[Blocks], docs: np.ndarray) -> tuple[bool, np.ndarray]:
+    """Whether the group of the sampled ``docs`` is template, and the group's keys."""
+    holding = [np.unique(tables[d].keys) for d in docs.tolist()]
+    keys, counts = np.unique(np.concatenate(holding), return_counts=True)
+    group = keys[counts >= GROUP_SHARE * len(holding)]
+    rests: list[tuple[np.ndarray, np.ndarray]] = []  # (simhashes, words) of each page's rest
+    group_sims: list[np.ndarray] = []
+    for d in docs.tolist():
+        table = tables[d]
+        inside = np.isin(table.keys, group)
+        rest = ~inside & (table.words >= PROSE_WORDS)
+        group_sims.append(table.simhash[inside & (table.words >= PROSE_WORDS)])
+        if table.words[rest].sum() >= REST_SHARE * table.total_words:
+            rests.append((table.simhash[rest], table.words[rest]))
+    if len(rests) < MIN_DOCS or 2 * len(rests) < len(docs):
+        return False, group
+    partnered = 0
+    for i, (sims, _) in enumerate(rests):
+        others = np.concatenate([s for j, (s, _) in enumerate(rests) if j != i] or [np.empty(0, np.uint64)])
+        partnered += bool(_related(sims, others).any())
+    if partnered >= PARTNERED * len(rests):
+        return False, group
+    group_all = np.unique(np.concatenate(group_sims))
+    related_share = [float(w[_related(s, group_all)].sum() / w.sum()) for s, w in rests]
+    return float(np.median(related_share)) < GROUP_RELATED, group
+
+
+def learn(tables: Sequence[Blocks], sample_keys: Sequence[bytes]) -> np.ndarray:
+    """The template block keys of a corpus (sorted uint64).
+
+    Args:
+        tables: The blocks of each page.
+        sample_keys: A stable key per page (its id's bytes): which pages are sampled
+            never depends on input order.
+    """
+    if not tables:
+        return np.empty(0, np.uint64)
+    per_doc = [np.unique(t.keys) for t in tables]
+    flat = np.concatenate(per_doc)
+    doc_of = np.repeat(np.arange(len(tables), dtype=np.int64), [k.size for k in per_doc])
+    order = np.lexsort((doc_of, flat))
+    flat, doc_of = flat[order], doc_of[order]
+    starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
+    ends = np.r_[starts[1:], flat.size]
+    frequent = np.flatnonzero(ends - starts >= MIN_DOCS)
+    rank = np.array([xxhash.xxh3_64_intdigest(k) for k in sample_keys], dtype=np.uint64)
+    # Most widespread first; ties by key, so the order never depends on the input's.
+    frequent = frequent[np.lexsort((flat[starts[frequent]], -(ends - starts)[frequent]))]
+    decided: set[int] = set()
+    template: set[int] = set()
+    for f in frequent.tolist():
+        key = int(flat[starts[f]])
+        if key in decided:
+            continue
+        docs = doc_of[starts[f] : ends[f]]
+        docs = docs[np.argsort(rank[docs], kind="stable")[:SAMPLE]]
+        verdict, group = _is_template(tables, docs)
+        members = {int(k) for k in group.tolist()} | {key}
+        decided |= members
+        if verdict:
+            template |= members
+    return np.array(sorted(template), dtype=np.uint64)
+
+
+def strip(body: str, template: np.ndarray) -> tuple[str, tuple[str, ...]]:
+    """The body without its template blocks, and the blocks removed (in page order)."""
+    if template.size == 0:
+        return body, ()
+    known = set(template.tolist())
+    kept_lines: list[str] = []
+    removed: list[str] = []
+    for line in body.split("\n"):
+        stripped = line.strip()
+        if not stripped:
+            continue
+        if len(stripped.split()) > LONG_LINE:
+            parts = [s for s in split_sentences(stripped) if s.strip()]
+        else:
+            parts = [stripped]
+        keep = []
+        for part in parts:
+            key = block_key(part)
+            if key and _hash(key) in known:
+                removed.append(part)
+            else:
+                keep.append(part)
+        if keep:
+            kept_lines.append(" ".join(keep) if len(parts) > 1 else keep[0])
+    return "\n".join(kept_lines), tuple(removed)
+
+
+def without_template(cleaned: CleanedText, template: np.ndarray) -> CleanedText:
+    """A cleaned text without its template blocks, each removal recorded (kind ``template``)."""
+    body, removed = strip(cleaned.body, template)
+    if not removed:
+        return cleaned
+    return CleanedText(
+        body, cleaned.removed + tuple(Removed(block, "template") for block in removed), word_count(body),
+        cleaned.total_words,
+    )
+
+
+def holds_template(table: Blocks, template: np.ndarray) -> bool:
+    """Whether a body (its blocks) holds a template block."""
+    return bool(template.size) and bool(np.isin(table.keys, template).any())
+
+
+__all__ = ["Blocks", "block_table", "holds_template", "learn", "strip", "without_template"]

@@ -1,0 +1,111 @@
+"""Story families: versions tied by renderings, compilations that tie nobody, enough evidence."""
+
+from __future__ import annotations
+
+import random
+
+import numpy as np
+import pytest
+
+import dedup
+from dedup.families import Links, is_truncation, story_families
+from tests.support.prose import ProseMaker
+
+
+def para(prose: ProseMaker, n: int = 40) -> str:
+    return prose.make(n)
+
+
+def family_of(result: dedup.Result) -> dict[str, str]:
+    return {m.id: c.cluster_id for c in result.clusters for m in c.members}
+
+
+def together(result: dedup.Result, *ids: str) -> bool:
+    families = family_of(result)
+    return all(i in families for i in ids) and len({families[i] for i in ids}) == 1
+
+
+# --- the family stage on its own -------------------------------------------------------------
+
+
+def test_truncation_is_where_the_shorter_text_begins():
+    text = np.arange(200, dtype=np.uint64)
+    assert is_truncation(text[:40], 40, text, 200)  # the first paragraphs
+    assert not is_truncation(text[100:140], 40, text, 200)  # a passage from the middle
+    assert not is_truncation(text[:190], 190, text, 200)  # nearly all of it: a trimmed copy, not a teaser
+
+
+def test_weakly_held_text_hangs_on_one_family_only():
+    # Row 1 is only half inside row 0 and half inside row 2, which share nothing.
+    links = Links.build([[1, 0], [1, 2]], [20, 20], [1, 1], [False, False])
+    sizes = np.array([60, 40, 60])  # not under half of either: not an item
+    families = story_families(3, links, sizes, lambda a, b: 0, rank=np.array([1, 2, 0]))
+    assert families.labels[1] == families.labels[2] != families.labels[0]  # row 2 is the better canonical
+
+
+def test_rendering_mostly_inside_two_versions_ties_them():
+    # Row 1 is wholly inside row 0 and mostly inside row 2: a site's rendering of two versions,
+    # which share much more with each other than the rendering shares with row 2.
+    links = Links.build([[1, 0], [1, 2]], [40, 25], [1, 1], [True, False])
+    families = story_families(3, links, np.array([100, 40, 100]), lambda a, b: 50)
+    assert len(set(families.labels.tolist())) == 1
+    # A passage that nothing else ties to row 2 is an item of it, not a copy.
+    alone = story_families(3, links, np.array([100, 40, 100]), lambda a, b: 0)
+    assert alone.labels.tolist() == [0, 0, 2] and alone.contains == ((2, 1),)
+
+
+# --- end to end -------------------------------------------------------------------------------
+
+
+def test_versions_refiled_through_the_day_are_one_family(prose):
+    p = [para(prose) for _ in range(8)]
+    new = [para(prose) for _ in range(4)]
+    first = "\n\n".join(p[:6])
+    # The refiled version has new top paragraphs and a trimmed tail: a third of the first.
+    refiled = "\n\n".join(new[:2] + p[2:4] + new[2:])
+    rendering = "\n\n".join(p[2:5])  # a site's trimmed rendering of the first version
+    articles = [dedup.Article("v1", first), dedup.Article("v2", refiled), dedup.Article("site", rendering)]
+    result = dedup.deduplicate(articles)
+    assert together(result, "v1", "v2", "site")
+    relations = {m.id: m.relation for m in result.clusters[0].members}
+    assert "version" in relations.values()  # the version not directly a copy of the canonical says so
+    # Without the rendering nothing ties the versions.
+    assert not dedup.deduplicate(articles[:2]).clusters
+
+
+def test_live_blog_and_digest_absorb_none_of_their_briefs(prose):
+    briefs = {f"brief{k}": "\n\n".join(para(prose, 30) for _ in range(2)) for k in range(4)}
+    header = para(prose, 20)
+    blog = "\n\n".join([header] + list(briefs.values()))
+    digest = "\n\n".join([para(prose, 15)] + [b.split("\n\n")[0] for b in briefs.values()])
+    copy_of_brief0 = briefs["brief0"] + "\n\n" + para(prose, 12)
+    articles = [dedup.Article(k, v) for k, v in briefs.items()] + [
+        dedup.Article("blog", blog), dedup.Article("digest", digest), dedup.Article("brief0-site", copy_of_brief0),
+    ]
+    for order in range(3):
+        random.Random(order).shuffle(articles)
+        result = dedup.deduplicate(articles)
+        families = family_of(result)
+        assert "blog" not in families and "digest" not in families
+        assert together(result, "brief0", "brief0-site")
+        assert sum(1 for i in briefs if i in families) == 1
+
+
+@pytest.mark.parametrize(
+    "words",
+    ["See all photos ({n})", "Alle Fotos ansehen ({n})", "Voir les {n} photos", "Zobacz wszystkie zdjęcia ({n})"],
+)
+def test_pages_of_a_few_words_are_never_merged(prose, words):
+    story = "\n\n".join(para(prose) for _ in range(3))
+    articles = [
+        dedup.Article("page-a", words.format(n=18)), dedup.Article("page-b", words.format(n=12)),
+        dedup.Article("story", story + "\n\n" + words.format(n=7)),
+    ]
+    result = dedup.deduplicate(articles)
+    assert not together(result, "page-a", "story") and not together(result, "page-b", "story")
+    assert not together(result, "page-a", "page-b")
+
+
+def test_identical_short_pages_are_still_exact_copies():
+    result = dedup.deduplicate([dedup.Article("a", "Fire on Main Street"), dedup.Article("b", "Fire on Main Street")])
+    assert [m.relation for m in result.clusters[0].members] == ["canonical", "exact"]
