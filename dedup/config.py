@@ -246,18 +246,18 @@ class VerifyConfig:
 
 @dataclass(frozen=True)
 class ClusterConfig:
-    """Clustering of verified pairs.
+    """Story families from verified pairs (see :mod:`dedup.families`).
 
     Args:
-        verify_component_limit: In connected groups up to this size every member is
-            verified against the elected canonical directly, even where LSH proposed
-            no pair; larger groups rely on verified LSH pairs only.
+        rendering_share: A text at least this share inside another is a rendering of
+            it and ties it to the other texts it is in; a text no other holds this
+            much of is only partly shared and hangs on one text.
     """
 
-    verify_component_limit: int = 200
+    rendering_share: float = 0.7
 
     def __post_init__(self) -> None:
-        _check_int("cluster.verify_component_limit", self.verify_component_limit, 2, 10**6)
+        _check_fraction("cluster.rendering_share", self.rendering_share)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ a wire story ties those versions. What must not tie anything is a text that mere
 *contains* others. Where the shared text sits decides:
 
 * A **truncation** of *h* (teaser, headline and lede, first paragraphs) is inside *h*
-  and begins where *h* begins (:func:`is_truncation`); it is a copy however short.
+  and begins where *h* begins (:func:`dedup.verify.is_truncation`); it is a copy however short.
 * An **item** of *c* is a passage inside *c* that is neither a truncation of *c* nor
   part of a larger shared text: *x* is under half of *c*, and no other text that *x*
   is a truncation of (other than a compilation) shares much more with *c* than *x*
@@ -35,6 +35,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from dedup.cluster import connected_components
+from dedup.verify import NONE, Edges
 
 ITEM_SHARE = 0.5
 """An item is under this share of its container's shingles."""
@@ -48,8 +49,6 @@ ITEMS_COMPARED = 40
 TRUNCATION_SIZE = 0.8
 """A truncation has at most this share of the longer text's shingles."""
 TRUNCATION_START = 80
-WHOLE = 0.7
-"""A text at least this share inside another is a rendering of it and may tie it to others."""
 """Shingles of the shorter text's beginning that are looked for at the start of the longer."""
 
 
@@ -68,6 +67,12 @@ class Links:
     shared: np.ndarray
     inside: np.ndarray
     truncation: np.ndarray
+
+    @classmethod
+    def of(cls, edges: Edges) -> Links:
+        """The copy pairs of verified ``edges``."""
+        copies = edges.relation != NONE
+        return cls(edges.pairs[copies], edges.intersection[copies], edges.inside[copies], edges.truncation[copies])
 
     @classmethod
     def build(
@@ -96,27 +101,10 @@ class Families:
     contains: tuple[tuple[int, int], ...]
 
 
-def is_truncation(head: np.ndarray, size: int, other_head: np.ndarray, other_size: int) -> bool:
-    """Whether a text (its head: first shingles in reading order, and its set size) is a
-    truncation of a longer one: at most 80% of it, and half of its first shingles among
-    the other's first ``1.5 × k + 10``.
-
-    Example:
-        >>> h = np.arange(100, dtype=np.uint64)
-        >>> is_truncation(h[:30], 30, h, 100), is_truncation(h[50:80], 30, h, 100)
-        (True, False)
-    """
-    if size > TRUNCATION_SIZE * other_size or head.size == 0:
-        return False
-    first = head[:TRUNCATION_START]
-    window = other_head[: int(1.5 * first.size) + 10]
-    return 2 * int(np.count_nonzero(np.isin(first, window))) >= first.size
-
-
-def _ambiguous(links: Links, sizes: np.ndarray, rank: np.ndarray) -> np.ndarray:
+def _ambiguous(links: Links, sizes: np.ndarray, rank: np.ndarray, whole: float) -> np.ndarray:
     """Pairs that would chain texts through a text that no other holds most of.
 
-    A text never :data:`WHOLE` inside any other is *weakly held*: it is not a rendering
+    A text never ``whole`` inside any other is *weakly held*: it is not a rendering
     of anything, only partly shared. It is a leaf: it keeps only the pair to the text
     holding the largest share of it (then the most shingles, then the other's rank),
     and not even that one when that text is itself a leaf hanging on a third."""
@@ -130,7 +118,7 @@ def _ambiguous(links: Links, sizes: np.ndarray, rank: np.ndarray) -> np.ndarray:
                 key = (count / sizes[x], count, -int(rank[other]), k)
                 if x not in best or key > best[x]:
                     best[x] = key
-    weak = {x for x, key in best.items() if key[0] < WHOLE}
+    weak = {x for x, key in best.items() if key[0] < whole}
     target = {}
     for x in weak:
         a, b = links.pairs[best[x][3]].tolist()
@@ -146,7 +134,8 @@ def _ambiguous(links: Links, sizes: np.ndarray, rank: np.ndarray) -> np.ndarray:
 
 
 def story_families(
-    n: int, links: Links, sizes: np.ndarray, shared: Callable[[int, int], int], rank: np.ndarray | None = None
+    n: int, links: Links, sizes: np.ndarray, shared: Callable[[int, int], int], rank: np.ndarray | None = None,
+    whole: float = 0.7,
 ) -> Families:
     """The families of ``n`` rows from their verified copy pairs.
 
@@ -157,6 +146,7 @@ def story_families(
         shared: Shingles two rows share (asked for pairs that need not be among the links).
         rank: ``int64[n]`` the canonical policy order of the rows (0 = best): a weakly held text
             hangs on the better canonical when two hold as much of it.
+        whole: :attr:`dedup.config.ClusterConfig.rendering_share`.
     """
     rank = np.arange(n, dtype=np.int64) if rank is None else rank
     cache: dict[tuple[int, int], int] = {}
@@ -213,9 +203,9 @@ def story_families(
             if (c in compilations and x not in compilations) or x in items.get(c, ()):
                 contains.add((c, x))
                 keep[edge_of[(x, c)]] = False
-    keep &= ~_ambiguous(links, sizes, rank)
+    keep &= ~_ambiguous(links, sizes, rank, whole)
     labels = connected_components(n, links.pairs[keep])
     return Families(labels, frozenset(compilations), tuple(sorted(contains)))
 
 
-__all__ = ["Families", "Links", "is_truncation", "story_families"]
+__all__ = ["Families", "Links", "story_families"]

@@ -46,7 +46,7 @@ from dedup.cluster import group_rows
 from dedup.config import DedupConfig
 from dedup.dates import epoch_hours
 from dedup.errors import InputError
-from dedup.families import Links, is_truncation, story_families
+from dedup.families import Links, story_families
 from dedup.lsh import candidate_pairs
 from dedup.minhash import permutations, signatures
 from dedup.models import Article, Cluster, Member, Rejection, Removed, Result
@@ -57,7 +57,6 @@ from dedup.text.template import Blocks, block_table, holds_template, learn, with
 from dedup.verify import (
     NONE,
     CopyRule,
-    Edges,
     OwnSets,
     PackedSets,
     Score,
@@ -300,18 +299,6 @@ class Batch:
             self.shingle_sets[a], self.shingle_sets[b], self.own_sets[a], self.own_sets[b],
             self.figure_sets[a], self.figure_sets[b], None if math.isnan(apart) else apart,
         )
-
-    def links(self, edges: Edges) -> Links:
-        """The copy pairs of ``edges`` with, for each one-sided pair, whether the
-        contained side is a truncation of the other (both rows' sets must be loaded)."""
-        copies = edges.relation != NONE
-        pairs, inside = edges.pairs[copies], edges.inside[copies]
-        sizes = self.set_sizes[:, 0]
-        truncation = np.zeros(pairs.shape[0], dtype=bool)
-        for k in np.flatnonzero((inside == 1) | (inside == 2)).tolist():
-            x, h = pairs[k] if inside[k] == 1 else pairs[k][::-1]
-            truncation[k] = is_truncation(self.heads[x], int(sizes[x]), self.heads[h], int(sizes[h]))
-        return Links(pairs, edges.intersection[copies], inside, truncation)
 
     def scores(self, pairs: np.ndarray) -> list[Score]:
         """:meth:`score` of every row pair, counted in one compiled pass."""
@@ -655,7 +642,7 @@ class Deduplicator:
         timings = dict(batch.seconds)
         counters = dict(batch.counters)
         rule = cfg.verify.rule
-        edges = verify_pairs(pairs, batch.scores(pairs), rule)
+        edges = verify_pairs(pairs, batch.scores(pairs), rule, batch.heads)
         copy_edges = edges.copies()
         timings["verify"] = time.perf_counter() - t
         counters["verified_copies"] = int(copy_edges.shape[0])
@@ -671,7 +658,9 @@ class Deduplicator:
             checks += 1
             return batch.score(a, b).intersection
 
-        families = story_families(len(batch), batch.links(edges), batch.set_sizes[:, 0], shared, rank)
+        families = story_families(
+            len(batch), Links.of(edges), batch.set_sizes[:, 0], shared, rank, cfg.cluster.rendering_share
+        )
         clusters = [
             build_cluster(members, batch.ids, facts, policy, rule, batch.score)
             for members in group_rows(families.labels)

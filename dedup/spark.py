@@ -5,21 +5,27 @@ Stages, each distributed:
 
 1. **Prepare** (``mapInPandas``): every partition runs :meth:`Deduplicator.prepare`
    (clean, normalise, shingle) and the MinHash and band-key functions of the local
-   engine, batch by batch. Rows keep their shingle, own-words and figure sets as bytes.
+   engine, batch by batch. Rows keep their shingle, own-words and figure sets and their
+   head as bytes, and the template blocks of their body.
 2. **Repeated ids**: the first record of an id (lowest ``order``) is kept, the others
    are rejected, as the local readers do.
+2b. **Template text**: block keys are counted by Spark; the pages holding a key found on
+   three pages or more go to the driver, which learns the template from them exactly
+   as the local engine does (:func:`dedup.text.template.learn` needs no other page);
+   the pages holding template blocks are prepared again without them.
 3. **LSH**: band keys are exploded and grouped by Spark. Inside a bucket rows are
    ranked by id; each row pairs with the next ``max_bucket - 1`` rows, which is every
    pair of a normal bucket and the local engine's sliding window in an oversized one.
 4. **Verify** (``mapInPandas``): each candidate pair is joined with both rows' sets
-   and scored by :func:`dedup.verify.score` under the local copy rule.
+   and scored by :func:`dedup.verify.score` under the local copy rule; the copies keep
+   their link (shared shingles, which side is inside, truncation).
 5. **Connected components** of the verified copies: the large-star/small-star
    algorithm (Kiveris et al., 2014) on DataFrames, iterated until no edge changes;
    the edges never reach the driver.
-6. **Clusters** (``cogroup().applyInPandas``): per component, the local
-   anti-chaining guard (:func:`dedup.cluster.star_clusters`, with direct verification in
-   small components) and the canonical election (:func:`dedup.pipeline.build_cluster`).
-   A component must fit in one executor's memory.
+6. **Families** (``cogroup().applyInPandas``): per component, the local family stage
+   (:func:`dedup.families.story_families`: a family never spans two components) and the
+   canonical election (:func:`dedup.pipeline.build_cluster`). A component must fit in
+   one executor's memory.
 
 Needs the ``spark`` extra (pyspark, pandas, pyarrow) and Java.
 
@@ -41,27 +47,30 @@ from typing import Any
 import numpy as np
 
 from dedup import canonical as canon
-from dedup.cluster import star_clusters
+from dedup.cluster import group_rows
+from dedup.families import Links, story_families
 from dedup.config import DedupConfig
 from dedup.dates import epoch_hours, parse_published, utc
 from dedup.lsh import band_keys
 from dedup.minhash import signatures
 from dedup.models import Article, Cluster, Member, Rejection, Result
 from dedup.pipeline import Deduplicator, Prepared, build_cluster
-from dedup.verify import Score, score
+from dedup.text.template import MIN_DOCS, Blocks, block_table, learn
+from dedup.verify import Score, link, score
 
 OUTPUT_COLUMNS = (
     "id", "cluster_id", "canonical_id", "is_canonical", "jaccard", "containment", "relation", "reason",
 )
 _PREPARED_SCHEMA = (
     "order long, id string, read_ok boolean, status string, reason string, origin string, body_words long, "
-    "published_us long, boilerplate double, shingles binary, own binary, figures binary, keys array<long>"
+    "published_us long, boilerplate double, shingles binary, own binary, figures binary, head binary, "
+    "keys array<long>, block_keys array<long>, block_words array<long>, block_sims array<long>"
 )
 _MEMBER_SCHEMA = (
     "id string, cluster_id string, canonical_id string, is_canonical boolean, jaccard double, "
     "containment double, canonical_containment double, own_containment double, relation string, reason string"
 )
-_EDGE_SCHEMA = "a string, b string"
+_EDGE_SCHEMA = "a string, b string, shared long, inside long, truncation boolean"
 _MICROS = 1_000_000
 
 
@@ -114,8 +123,9 @@ def _arrow_batch(rows: list[dict[str, Any]], schema: str) -> Any:
     return pa.RecordBatch.from_pydict({name: [row.get(name) for row in rows] for name, _ in fields}, schema=arrow_schema)
 
 
-def _prepare_partition(config: DedupConfig) -> Any:
-    """The ``mapInArrow`` function of stage 1."""
+def _prepare_partition(config: DedupConfig, template: np.ndarray | None = None) -> Any:
+    """The ``mapInArrow`` function of stage 1 (again for the pages holding ``template`` blocks)."""
+    blocks = template is None and config.clean.learn_template
     bands, rows = config.lsh_params()
     lede_bands = config.lsh.lede_perm // config.lsh.lede_rows
 
@@ -132,7 +142,7 @@ def _prepare_partition(config: DedupConfig) -> Any:
                     continue
                 published_us = _published_us(record.published)
                 article = Article(id=record.id, text=record.text, published=_from_us(published_us), origin=record.origin)
-                outcome = dedup.prepare(article)
+                outcome = dedup.prepare(article, template)
                 if isinstance(outcome, Rejection):
                     out.append({**base, "status": "rejected", "reason": outcome.reason})
                     continue
@@ -140,7 +150,8 @@ def _prepare_partition(config: DedupConfig) -> Any:
                 out.append({
                     **base, "status": "ok", "body_words": outcome.cleaned.body_words, "published_us": published_us,
                     "boilerplate": outcome.cleaned.boilerplate_share, "shingles": outcome.shingles.tobytes(),
-                    "own": outcome.own.tobytes(), "figures": outcome.figures.tobytes(),
+                    "own": outcome.own.tobytes(), "figures": outcome.figures.tobytes(), "head": outcome.head.tobytes(),
+                    **(_block_columns(block_table(outcome.cleaned.body)) if blocks else {}),
                 })
             if prepared:
                 matrix = signatures([p.shingles for _, p in prepared], config.minhash.num_perm, config.minhash.seed)
@@ -154,6 +165,27 @@ def _prepare_partition(config: DedupConfig) -> Any:
             yield _arrow_batch(out, _PREPARED_SCHEMA)
 
     return prepare
+
+
+def _block_columns(table: Blocks) -> dict[str, list[int]]:
+    return {"block_keys": table.keys.view(np.int64).tolist(), "block_words": table.words.tolist(),
+            "block_sims": table.simhash.view(np.int64).tolist()}
+
+
+def _blocks_of(record: Any) -> Blocks:
+    return Blocks(np.array(record.block_keys or [], np.int64).view(np.uint64), np.array(record.block_words or [], np.int64),
+                  np.array(record.block_sims or [], np.int64).view(np.uint64))
+
+
+def learn_template(usable: Any) -> np.ndarray:
+    """The template block keys of the usable rows: keys counted by Spark, the pages that
+    hold a key found on :data:`MIN_DOCS` pages or more learned from on the driver."""
+    F = _functions()
+    keys = usable.select("id", F.explode(F.array_distinct("block_keys")).alias("key"))
+    frequent = keys.groupBy("key").count().where(F.col("count") >= MIN_DOCS).select("key")
+    holders = keys.join(frequent, "key").select("id").distinct()
+    rows = usable.join(holders, "id").select("id", "block_keys", "block_words", "block_sims").collect()
+    return learn([_blocks_of(r) for r in rows], [r["id"].encode("utf-8") for r in rows])
 
 
 Sets = tuple[np.ndarray, np.ndarray, np.ndarray]
@@ -178,8 +210,12 @@ def _hours(a: Any, b: Any) -> float | None:
     return None if np.isnan(apart) else apart
 
 
+def _head(record: Any, prefix: str = "") -> np.ndarray:
+    return np.frombuffer(getattr(record, prefix + "head") or b"", dtype=np.uint64)
+
+
 def _verify_partition(config: DedupConfig) -> Any:
-    """The ``mapInArrow`` function of stage 4: keeps the pairs that are copies."""
+    """The ``mapInArrow`` function of stage 4: keeps the pairs that are copies, with their link."""
     rule = config.verify.rule
 
     def verify(batches: Iterator[Any]) -> Iterator[Any]:
@@ -187,8 +223,10 @@ def _verify_partition(config: DedupConfig) -> Any:
             kept: list[dict[str, Any]] = []
             for pair in _records(batch):
                 s = _pair_score(_sets(pair, "a_"), _sets(pair, "b_"), pair.a_published, pair.b_published)
-                if rule.code(s):
-                    kept.append({"a": pair.a, "b": pair.b})
+                code, inside, truncation = link(s, rule, _head(pair, "a_"), _head(pair, "b_"))
+                if code:
+                    kept.append({"a": pair.a, "b": pair.b, "shared": s.intersection, "inside": inside,
+                                 "truncation": truncation})
             yield _arrow_batch(kept, _EDGE_SCHEMA)
 
     return verify
@@ -218,13 +256,17 @@ def _cluster_component(config: DedupConfig) -> Any:
         def pair_score(a: int, b: int) -> Score:
             return _pair_score(sets[a], sets[b], published[a], published[b])
 
-        copy_edges = np.array([(row_of[a], row_of[b]) for a, b in zip(edges["a"], edges["b"])], dtype=np.int64)
+        links = Links.build(
+            [(row_of[a], row_of[b]) for a, b in zip(edges["a"], edges["b"])], edges["shared"].tolist(),
+            edges["inside"].tolist(), edges["truncation"].tolist(),
+        )
         rank = np.array(canon.policy_rank(facts, policy), dtype=np.int64)
-        groups = star_clusters(len(ids), copy_edges.reshape(-1, 2), rank,
-                               lambda a, b: rule.code(pair_score(a, b)) != 0,
-                               config.cluster.verify_component_limit)
+        sizes = np.array([s[0].size for s in sets], dtype=np.int64)
+        families = story_families(
+            len(ids), links, sizes, lambda a, b: pair_score(a, b).intersection, rank, config.cluster.rendering_share
+        )
         rows: list[dict[str, Any]] = []
-        for _, group in groups:
+        for group in group_rows(families.labels):
             cluster = build_cluster(group, ids, facts, policy, rule, pair_score)
             for member in cluster.members:
                 rows.append({
@@ -320,6 +362,14 @@ def deduplicate_members(df: Any, id_col: str = "id", text_col: str = "text", con
                                                        F.lit("; ids must be unique"))).otherwise(F.col("reason"))
     ).drop("_repeated", "_where").localCheckpoint()
     usable = prepared.where("status = 'ok'")
+    if config.clean.learn_template:
+        template = learn_template(usable)
+        if template.size:
+            holding = F.arrays_overlap("block_keys", F.array(*[F.lit(int(k)) for k in template.view(np.int64)]))
+            orders = usable.where(holding).select("order")
+            again = inputs.join(orders, "order").mapInArrow(_prepare_partition(config, template), _PREPARED_SCHEMA)
+            prepared = prepared.join(orders, "order", "left_anti").unionByName(again).localCheckpoint()
+            usable = prepared.where("status = 'ok'")
 
     # Stage 3: LSH buckets -> candidate pairs (a < b by id), each row with its next max_bucket - 1 bucket mates.
     keyed = usable.select("id", F.posexplode("keys").alias("band", "key"))
@@ -335,17 +385,18 @@ def deduplicate_members(df: Any, id_col: str = "id", text_col: str = "text", con
     pairs = reach.join(ranked.select("band", "key", "pos", F.col("id").alias("b")), ["band", "key", "pos"]).select("a", "b").distinct()
 
     # Stage 4: verify every candidate on the exact sets.
-    sets = usable.select("id", "shingles", "own", "figures", F.col("published_us").alias("published"))
+    sets = usable.select("id", "shingles", "own", "figures", "head", F.col("published_us").alias("published"))
     side_a = sets.select(*[F.col(c).alias(f"a_{c}") if c != "id" else F.col("id").alias("a") for c in sets.columns])
     side_b = sets.select(*[F.col(c).alias(f"b_{c}") if c != "id" else F.col("id").alias("b") for c in sets.columns])
     scored = pairs.join(side_a, "a").join(side_b, "b").select(
-        "a", "b", "a_shingles", "b_shingles", "a_own", "b_own", "a_figures", "b_figures", "a_published", "b_published",
+        "a", "b", "a_shingles", "b_shingles", "a_own", "b_own", "a_figures", "b_figures", "a_head", "b_head",
+        "a_published", "b_published",
     )
     copies = scored.mapInArrow(_verify_partition(config), _EDGE_SCHEMA).localCheckpoint()
 
     # Stage 5 and 6: components, then the guard and the election per component.
     components = connected_components(copies).localCheckpoint()
-    members = usable.drop("keys").join(components.select(F.col("node").alias("id"), F.col("component").alias("group_m")), "id")
+    members = usable.drop("keys", "block_keys", "block_words", "block_sims").join(components.select(F.col("node").alias("id"), F.col("component").alias("group_m")), "id")
     edges = copies.join(components.select(F.col("node").alias("a"), F.col("component").alias("group_e")), "a")
     cluster_rows = _cluster_component(config)
     clustered = members.groupBy("group_m").cogroup(edges.groupBy("group_e")).applyInPandas(

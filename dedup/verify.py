@@ -264,6 +264,29 @@ def score(
     )
 
 
+TRUNCATION_SIZE = 0.8
+"""A truncation has at most this share of the longer text's shingles."""
+TRUNCATION_START = 80
+"""Shingles of the shorter text's beginning that are looked for at the start of the longer."""
+
+
+def is_truncation(head: np.ndarray, size: int, other_head: np.ndarray, other_size: int) -> bool:
+    """Whether a text (its head: first shingles in reading order, and its set size) is a
+    truncation of a longer one: at most 80% of it, and half of its first shingles among
+    the other's first ``1.5 × k + 10``.
+
+    Example:
+        >>> h = np.arange(100, dtype=np.uint64)
+        >>> is_truncation(h[:30], 30, h, 100), is_truncation(h[50:80], 30, h, 100)
+        (True, False)
+    """
+    if size > TRUNCATION_SIZE * other_size or head.size == 0:
+        return False
+    first = head[:TRUNCATION_START]
+    window = other_head[: int(1.5 * first.size) + 10]
+    return 2 * int(np.count_nonzero(np.isin(first, window))) >= first.size
+
+
 @dataclass(frozen=True)
 class Edges:
     """Verified pairs, index-aligned arrays.
@@ -273,37 +296,58 @@ class Edges:
         intersection: ``int64[m]`` shared shingles.
         relation: ``int8[m]`` relation codes (index into :data:`RELATIONS`).
         inside: ``int8[m]`` which side is in the other: bit 1 the first, bit 2 the second.
+        truncation: ``bool[m]`` in a one-sided pair, the contained side begins where
+            the other begins (:func:`is_truncation`).
     """
 
     pairs: np.ndarray
     intersection: np.ndarray
     relation: np.ndarray
     inside: np.ndarray
+    truncation: np.ndarray
 
     def copies(self) -> np.ndarray:
         """The pairs whose relation is a copy (anything but ``none``)."""
         return self.pairs[self.relation != NONE]
 
 
-def verify_pairs(pairs: np.ndarray, scores: Iterable[Score], rule: CopyRule) -> Edges:
+def link(s: Score, rule: CopyRule, head_a: np.ndarray, head_b: np.ndarray) -> tuple[int, int, bool]:
+    """A scored pair's relation code, which side is in the other (bit 1: A, bit 2: B; 0
+    when not a copy) and, for a one-sided pair, whether the contained side is a
+    truncation of the other (heads: each side's first shingles in reading order)."""
+    code = rule.code(s)
+    if code == NONE:
+        return code, 0, False
+    a_in, b_in = rule.sides(s)
+    inside = int(a_in) | (int(b_in) << 1)
+    if inside == 1:
+        return code, inside, is_truncation(head_a, s.size_a, head_b, s.size_b)
+    if inside == 2:
+        return code, inside, is_truncation(head_b, s.size_b, head_a, s.size_a)
+    return code, inside, False
+
+
+def verify_pairs(
+    pairs: np.ndarray, scores: Iterable[Score], rule: CopyRule, heads: PackedSets | None = None
+) -> Edges:
     """Decide the relation of every candidate pair from its score.
 
     Args:
         pairs: ``int64[m, 2]`` row pairs.
         scores: The score of each pair, in order (see :meth:`PackedSets.scores`).
         rule: The copy rule.
+        heads: Each row's first shingles in reading order, to tell truncations (none: no truncation).
     """
     m = pairs.shape[0]
     intersection = np.zeros(m, dtype=np.int64)
     relation = np.zeros(m, dtype=np.int8)
     inside = np.zeros(m, dtype=np.int8)
-    for k, s in enumerate(scores):
+    truncation = np.zeros(m, dtype=bool)
+    for k, ((a, b), s) in enumerate(zip(pairs.tolist(), scores)):
         intersection[k] = s.intersection
-        code = relation[k] = rule.code(s)
-        if code != NONE:
-            a_in, b_in = rule.sides(s)
-            inside[k] = int(a_in) | (int(b_in) << 1)
-    return Edges(pairs, intersection, relation, inside)
+        head_a, head_b = (heads[a], heads[b]) if heads is not None else (EMPTY, EMPTY)
+        relation[k], inside[k], truncation[k] = link(s, rule, head_a, head_b)
+    return Edges(pairs, intersection, relation, inside, truncation)
 
 
 class PackedSets:

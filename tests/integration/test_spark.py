@@ -5,6 +5,7 @@ process on that session (``dedup report --engine spark``)."""
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +17,8 @@ from dedup.report import render_json
 from dedup.spark import OUTPUT_COLUMNS, connected_components, read_input, to_result
 from dedup.spark import deduplicate as spark_deduplicate
 from tests.support.cli import err, out, run
-from tests.support.paths import SEEDS, dev_corpus
+from tests.support import newsday
+from tests.support.paths import BBC, SEEDS, dev_corpus, shared_file
 from tests.support.prose import ProseMaker
 
 
@@ -50,6 +52,23 @@ def test_scrape_dev_through_the_cli_is_byte_identical_to_local(spark) -> None:  
     on_spark = run("report", str(feed), "--format", "json", "--engine", "spark", "--master", "local[2]")
     assert on_spark.returncode == 0, err(on_spark)
     assert out(on_spark) == out(local)
+
+
+def test_news_day_families_and_template_text_as_locally(spark, tmp_path: Path) -> None:  # noqa: ANN001
+    # Version chains, compilations and template sites in six languages, in shuffled order.
+    day = newsday.news_day(shared_file(BBC), seed=newsday.TEST_SEEDS[0], split="test", stories=40)
+    records = list(day.articles)
+    random.Random(7).shuffle(records)
+    feed = tmp_path / "day.jsonl"
+    feed.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in records), encoding="utf-8")
+    local = run("report", str(feed), "--format", "json")
+    on_spark = run("report", str(feed), "--format", "json", "--engine", "spark", "--master", "local[2]")
+    assert on_spark.returncode == 0, err(on_spark)
+    assert out(on_spark) == out(local)
+    report = json.loads(out(local))
+    relations = {m["relation"] for c in report["clusters"] for m in c["members"]}
+    assert "version" in relations  # not an empty comparison: chains were tied
+    assert any("template" in r["reason"] for r in report["rejected"])  # and template learned
 
 
 def test_parquet_through_the_cli_with_mapped_columns(spark, tmp_path: Path) -> None:  # noqa: ANN001

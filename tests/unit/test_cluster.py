@@ -1,4 +1,4 @@
-"""Clustering: connected components, and the guard against chaining copies."""
+"""Graph helpers, and the guard against chaining half-shared texts (a rolling story)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import dedup
-from dedup.cluster import UnionFind, connected_components, star_clusters
+from dedup.cluster import UnionFind, connected_components, group_rows
 from dedup.shingle import body_shingles
 from dedup.verify import CopyRule, score
 
@@ -83,85 +83,9 @@ def test_components_independent_of_edge_order():
         assert np.array_equal(connected_components(100, shuffled), base)
 
 
-# --- star clusters -------------------------------------------------------------------
-
-
-def truth_table(copies: set[frozenset[int]]):
-    calls: list[tuple[int, int]] = []
-
-    def is_copy(a: int, b: int) -> bool:
-        calls.append((a, b))
-        return frozenset((a, b)) in copies
-
-    return is_copy, calls
-
-
-def test_chain_is_not_merged_through_the_middle():
-    # Rows: A=0, B=1, C=2. A~B and B~C are copies; A and C are not. C ranks best.
-    is_copy, calls = truth_table({frozenset((0, 1)), frozenset((1, 2))})
-    edges = np.array([[0, 1], [1, 2]])
-    rank = np.array([2, 1, 0])
-    clusters = star_clusters(3, edges, rank, is_copy, verify_component_limit=200)
-    assert clusters == [(2, [2, 1])]
-    assert (2, 0) in calls  # A was verified against C directly, and refused
-
-
-def test_chain_with_middle_ranked_best_takes_both_ends():
-    is_copy, _ = truth_table({frozenset((0, 1)), frozenset((1, 2))})
-    clusters = star_clusters(3, np.array([[0, 1], [1, 2]]), np.array([1, 0, 2]), is_copy, 200)
-    assert clusters == [(1, [1, 0, 2])]
-
-
-def test_leftovers_are_clustered_again():
-    # 0~1, 1~2, 2~3, 0~3? no. Ranks: 1 best, then 3, 2, 0.
-    copies = {frozenset(p) for p in [(0, 1), (1, 2), (2, 3)]}
-    is_copy, _ = truth_table(copies)
-    edges = np.array([[0, 1], [1, 2], [2, 3]])
-    rank = np.array([3, 0, 2, 1])
-    clusters = star_clusters(4, edges, rank, is_copy, 200)
-    # 1 takes 0 and 2; 3 is left alone (its only copy, 2, is taken).
-    assert clusters == [(1, [1, 2, 0])]
-
-
-def test_direct_verification_finds_members_lsh_missed():
-    # LSH proposed only 0-1 and 1-2, but 2 is a copy of 0 too.
-    copies = {frozenset(p) for p in [(0, 1), (1, 2), (0, 2)]}
-    is_copy, _ = truth_table(copies)
-    clusters = star_clusters(3, np.array([[0, 1], [1, 2]]), np.array([0, 1, 2]), is_copy, 200)
-    assert clusters == [(0, [0, 1, 2])]
-
-
-def test_large_groups_rely_on_verified_pairs_only():
-    copies = {frozenset(p) for p in [(0, 1), (1, 2), (0, 2)]}
-    is_copy, calls = truth_table(copies)
-    clusters = star_clusters(3, np.array([[0, 1], [1, 2]]), np.array([0, 1, 2]), is_copy, 2)
-    assert calls == []
-    assert clusters == [(0, [0, 1])]
-
-
-@settings(max_examples=60, deadline=None)
-@given(st.integers(min_value=2, max_value=25), st.data())
-def test_every_member_is_a_copy_of_its_canonical(n, data):
-    pairs = data.draw(
-        st.sets(
-            st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)).filter(lambda p: p[0] < p[1])
-        )
-    )
-    copies = {frozenset(p) for p in pairs}
-    edges = np.array(sorted(pairs), dtype=np.int64).reshape(-1, 2)
-    rank = np.array(data.draw(st.permutations(range(n))))
-    limit = data.draw(st.sampled_from([2, 5, 200]))
-    is_copy, _ = truth_table(copies)
-    clusters = star_clusters(n, edges, rank, is_copy, limit)
-    seen: set[int] = set()
-    for canonical, members in clusters:
-        assert len(members) >= 2
-        assert members[0] == canonical
-        assert [int(rank[m]) for m in members] == sorted(int(rank[m]) for m in members)
-        for member in members[1:]:
-            assert frozenset((canonical, member)) in copies
-        assert seen.isdisjoint(members), "a row is in two clusters"
-        seen.update(members)
+def test_group_rows_keeps_groups_of_two_or_more_in_row_order():
+    assert group_rows(np.array([3, 0, 3, 1, 0])) == [[0, 2], [1, 4]]
+    assert group_rows(np.arange(4)) == []
 
 
 # --- end to end: a rolling story -------------------------------------------------------

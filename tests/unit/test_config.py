@@ -75,8 +75,8 @@ def test_bad_num_perm_names_the_value(value):
         (lambda: VerifyConfig(recurring_after_hours=float("nan")), r"verify.recurring_after_hours must be a number .* got nan"),
         (lambda: VerifyConfig(min_own_shingles=0), r"verify.min_own_shingles .* got 0"),
         (
-            lambda: ClusterConfig(verify_component_limit=1),
-            r"cluster.verify_component_limit .* got 1",
+            lambda: ClusterConfig(rendering_share=1.5),
+            r"cluster.rendering_share .* got 1.5",
         ),
         (lambda: CleanConfig(enabled="yes"), r"clean.enabled must be true or false, got 'yes'"),
         (lambda: NormalizeConfig(casefold=1), r"normalize.casefold must be true or false, got 1"),
@@ -205,7 +205,7 @@ enabled = false
 fix_mojibake = false
 
 [cluster]
-verify_component_limit = 50
+rendering_share = 0.8
 """,
     )
     cfg = DedupConfig.from_toml(path)
@@ -216,7 +216,7 @@ verify_component_limit = 50
         minhash=MinHashConfig(num_perm=64, seed=9),
         lsh=LSHConfig(bands=16, rows=4, max_bucket=100),
         verify=VerifyConfig(threshold=0.55, min_excerpt_shingles=12, min_own_shingles=30),
-        cluster=ClusterConfig(verify_component_limit=50),
+        cluster=ClusterConfig(rendering_share=0.8),
         canonical=CanonicalConfig(policy=("earliest_published", "most_complete", "smallest_id")),
     )
     assert cfg.lsh_params() == (16, 4)

@@ -8,7 +8,8 @@ import numpy as np
 import pytest
 
 import dedup
-from dedup.families import Links, is_truncation, story_families
+from dedup.families import Links, story_families
+from dedup.verify import is_truncation
 from tests.support.prose import ProseMaker
 
 

@@ -12,7 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from dedup import Article, Rejection, deduplicate, read_articles
-from dedup.cluster import star_clusters
+from dedup.cluster import connected_components
+from dedup.families import Links, story_families
 from dedup.io.fields import FieldMap
 from dedup.io.tables import read_csv
 from dedup.minhash import signatures
@@ -92,20 +93,34 @@ def test_minhash_and_verify_never_crash_and_stay_in_range(raw_sets: list[list[in
 
 @FUZZ
 @given(st.integers(2, 30).flatmap(lambda n: st.tuples(
-    st.just(n), st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1)), max_size=60), st.permutations(range(n))
+    st.just(n),
+    st.lists(st.tuples(st.integers(0, n - 1), st.integers(0, n - 1), st.integers(1, 3), st.booleans()), max_size=60),
+    st.lists(st.integers(8, 400), min_size=n, max_size=n), st.permutations(range(n)), st.randoms(use_true_random=False),
 )))
-def test_clusters_never_chain_and_never_overlap(case: tuple[int, list[tuple[int, int]], list[int]]) -> None:
-    n, raw_edges, order = case
-    edges = np.array([(a, b) for a, b in raw_edges if a != b], dtype=np.int64).reshape(-1, 2)
-    linked = {frozenset(map(int, e)) for e in edges}
-    rank = np.array(order, dtype=np.int64)
-    clusters = star_clusters(n, edges, rank, lambda a, b: frozenset((a, b)) in linked, verify_component_limit=8)
-    seen: set[int] = set()
-    for head, members in clusters:
-        assert members[0] == head and len(members) >= 2
-        assert not seen & set(members)
-        seen |= set(members)
-        assert all(frozenset((head, m)) in linked for m in members[1:])  # every member is a copy of the canonical
+def test_families_are_parts_of_components_and_ignore_pair_order(case) -> None:  # noqa: ANN001
+    n, raw, sizes, order, rnd = case
+    raw = list({frozenset((a, b)): (a, b, inside, trunc) for a, b, inside, trunc in raw if a != b}.values())
+    sizes = np.array(sizes, dtype=np.int64)
+    shared = [min(sizes[a], sizes[b]) * 3 // 4 for a, b, _, _ in raw]
+
+    def overlap(a: int, b: int) -> int:
+        return int(min(sizes[a], sizes[b]) // (1 + (a + b) % 5))
+
+    def families(rows: list[tuple[int, int, int, bool]], counts: list[int]) -> np.ndarray:
+        links = Links.build([(a, b) for a, b, _, _ in rows] or np.empty((0, 2)), counts,
+                            [i for _, _, i, _ in rows], [t for _, _, _, t in rows])
+        return story_families(n, links, sizes, overlap, np.array(order, dtype=np.int64)).labels
+
+    labels = families(raw, shared)
+    components = connected_components(n, np.array([(a, b) for a, b, _, _ in raw], dtype=np.int64).reshape(-1, 2))
+    for row in range(n):  # a family never spans two components
+        assert components[labels[row]] == components[row]
+    # The same pairs listed in another order and the other way round give the same families.
+    flipped = [(b, a, {1: 2, 2: 1}.get(i, i), t) for a, b, i, t in raw]
+    shuffled = list(zip(flipped, shared))
+    rnd.shuffle(shuffled)
+    again = families([r for r, _ in shuffled], [c for _, c in shuffled])
+    assert np.array_equal(again, labels)
 
 
 @settings(max_examples=max(40, EXAMPLES // 4), deadline=None)
