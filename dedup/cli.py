@@ -196,7 +196,7 @@ def _show_progress(args: argparse.Namespace) -> bool:
 def _add_index_parser(commands: Any) -> None:
     index = commands.add_parser(
         "index",
-        help="a persistent index for ingestion: add, check, stats, expire, remove",
+        help="a persistent index for ingestion: add, check, clusters, stats, expire, remove",
         description="A persistent index of articles (a SQLite file, or PostgreSQL with --db postgresql://...). "
         "'add' and 'check' print one JSON verdict per input article.",
     )
@@ -221,6 +221,7 @@ def _add_index_parser(commands: Any) -> None:
         action.add_argument("--threshold", type=_fraction, default=None, help="copy threshold for a new index")
         action.add_argument("--workers", type=int, default=None, help="processes preparing articles (default 2)")
     with_db(actions.add_parser("stats", help="counts, disk size and settings of the index (JSON)"))
+    with_db(actions.add_parser("clusters", help="the families of two or more articles, as the JSON report lists them"))
     expire = with_db(actions.add_parser("expire", help="remove articles published before a date"))
     expire.add_argument("--before", required=True, metavar="DATE", help="ISO-8601 date or time, e.g. 2024-01-31")
     remove = with_db(actions.add_parser("remove", help="remove articles by id"))
@@ -243,6 +244,11 @@ def _run_index(args: argparse.Namespace) -> str:
             return ""
         if args.action == "stats":
             return json.dumps(index.stats(), indent=2) + "\n"
+        if args.action == "clusters":
+            from dedup.report.json import cluster_to_dict
+
+            clusters = [cluster_to_dict(c) for c in index.clusters()]
+            return json.dumps({"clusters": clusters}, indent=2, ensure_ascii=False) + "\n"
         if args.action == "expire":
             before = parse_published(args.before)
             if before is None:

@@ -115,17 +115,20 @@ class Verdict:
             canonical (None when rejected).
         canonical_id: The story's canonical article after this one: the article
             itself when it is new or supersedes the old canonical.
-        matched: For a duplicate, the canonical it was verified against.
+        matched: For a duplicate, the canonical it is compared with.
         jaccard: Jaccard similarity with ``matched``.
         containment: Share of this article's shingles found in ``matched``.
         matched_containment: Share of ``matched``'s shingles found in this article.
-        relation: ``exact``, ``near`` or ``excerpt`` for a duplicate.
+        relation: ``exact``, ``near`` or ``excerpt`` for a duplicate, ``version`` when it
+            is tied to the canonical only through other members of its family.
         supersedes: The old canonical, when this article takes its place under the
             canonical policy (a fuller version arrived).
         reason: Why the canonical is the canonical (duplicates), or why the article
             was rejected.
         stored: Whether the article is now in the index (``add``) or not (``check``,
             rejections).
+        merged: Cluster ids of families this article tied to its own: they are part
+            of ``cluster_id`` now (the oldest of them survives).
 
     Example:
         >>> Verdict("a", "new", "c1", "a").keep
@@ -144,6 +147,7 @@ class Verdict:
     supersedes: str | None = None
     reason: str | None = None
     stored: bool = False
+    merged: tuple[str, ...] = ()
 
     @property
     def keep(self) -> bool:

@@ -417,6 +417,14 @@ class Deduplicator:
             return Rejection(article.id, "empty text (nothing but whitespace)", article.origin)
         repaired = repair(article.text, fix_mojibake=cfg.normalize.fix_mojibake)
         cleaned = clean(repaired) if cfg.clean.enabled else passthrough(repaired)
+        return self.prepare_cleaned(article, cleaned, template)
+
+    def prepare_cleaned(
+        self, article: Article, cleaned: CleanedText, template: np.ndarray | None = None
+    ) -> Prepared | Rejection:
+        """:meth:`prepare` from the cleaned text on (the index prepares a stored body
+        again when the template it learned changes)."""
+        cfg = self.config
         if template is not None and template.size:
             cleaned = without_template(cleaned, template)
         if cleaned.body_words == 0:

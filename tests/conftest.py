@@ -37,7 +37,7 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             item.add_marker(pytest.mark.integration)
         names = set(getattr(item, "fixturenames", ()))
         callspec = getattr(item, "callspec", None)
-        if callspec is not None and callspec.params.get("index_location") == "postgres":
+        if callspec is not None and "postgres" in (callspec.params.get("index_location"), callspec.params.get("backend")):
             names.add("postgres_server")
         groups = sorted(_SHARED[name] for name in names & _SHARED.keys())
         if groups:

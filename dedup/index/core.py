@@ -3,22 +3,24 @@
 Each article is prepared exactly as in a batch run (the same cleaning, shingles,
 MinHash and band keys); its candidates are the stored articles that share a band
 key; every candidate is verified on the stored shingle sets with the batch's copy
-rule. Then, like the batch's clustering, without chaining:
+rule, and the verified pairs are stored. Families are the batch's
+(:func:`dedup.families.story_families`) over the stored pairs of the component the
+article joins, so the index holds the batch's families whatever the arrival order:
 
-* the article joins a story only if it is a verified copy of the story's
-  canonical article (a copy of a mere member is not enough);
-* of several such stories, it joins the one whose canonical ranks first under the
-  canonical policy (the batch lets the best canonical claim its copies first);
-* when the article ranks before the canonical it joined, it becomes the canonical
-  (``supersedes``): a fuller version arrived. The cluster id stays.
+* an article may join a family, or tie several into one (``merged``: the oldest
+  cluster id survives, the others are named in the verdict);
+* when the article ranks before the family's canonical, it becomes the canonical
+  (``supersedes``): a fuller version arrived. The cluster id stays;
+* a family may split when an arrival shows that a text only contains others (a
+  compilation), or when an article is removed: the older part keeps the id.
 
-Cluster ids are those of the batch (``c`` + xxh3 of the first article's id) and
-never change while the story has articles; a new story never takes an id in use
-(it gets a derived one when its first article's id founded another story).
+Cluster ids are ``c`` + xxh3 of the first article's id and never change while the
+family has articles; a new family never takes an id in use (it gets a derived one).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import time
@@ -36,11 +38,32 @@ from dedup._hashing import sorted_unique
 from dedup.config import DedupConfig
 from dedup.dates import epoch_hours
 from dedup.errors import StorageError
-from dedup.index.store import SCHEMA_VERSION, Entry, Store, Stored, from_microseconds, to_microseconds
+from dedup.families import Links, story_families
+from dedup.index.store import (
+    SCHEMA_VERSION,
+    Entry,
+    Store,
+    Stored,
+    from_microseconds,
+    to_microseconds,
+)
 from dedup.lsh import band_keys
-from dedup.models import Article, Cluster, Member, Rejection, Verdict
-from dedup.pipeline import Prepared, Sketch, cluster_id_for, sketch_chunks
-from dedup.verify import RELATIONS, OwnSets, PackedSets, Score, pair_scores
+from dedup.models import Article, Cluster, Rejection, Verdict
+from dedup.minhash import signatures
+from dedup.pipeline import Deduplicator, Prepared, Sketch, build_cluster, cluster_id_for, sketch_chunks
+from dedup.text.clean import CleanedText, word_count
+from dedup.text.template import EMPTY_BLOCKS, MIN_DOCS, Blocks, holds_template, learn
+from dedup.verify import (
+    EMPTY,
+    RELATIONS,
+    OwnSets,
+    PackedSets,
+    Score,
+    count_shared,
+    link,
+    pair_scores,
+    score,
+)
 
 # Lede band keys are salted so that they never meet the whole-text band keys.
 _LEDE_SALT = np.uint64(0x9E3779B97F4A7C15)
@@ -68,6 +91,10 @@ class _Sketched:
     prepared: Prepared
     facts: canon.ArticleFacts
     keys: np.ndarray
+    blocks: Blocks = EMPTY_BLOCKS
+    """The template blocks of its body (before any template is left out)."""
+    body: str = ""
+    """Its cleaned body before any template is left out."""
 
 
 class Index:
@@ -198,13 +225,19 @@ class Index:
         return removed
 
     def clusters(self) -> list[Cluster]:
-        """The stories with two or more articles, by cluster id: canonical first, then
-        the other members by id (scores and reasons are in the verdicts)."""
-        return [
-            Cluster(cluster_id, head, "", tuple(Member(m, 1.0, 1.0, 1.0, "canonical" if m == head else "member")
-                                                 for m in [head] + [m for m in members if m != head]))
-            for cluster_id, head, members in self._store.stories()
-        ]
+        """The families with two or more articles, by cluster id, in the report's form:
+        canonical first with the reason it was elected, then each member by id with its
+        scores against the canonical and its relation (``version`` when it is tied
+        through other members)."""
+        cfg = self.config
+        found = []
+        for cluster_id, _, members in self._store.stories():
+            stored = self._store.load([r for r in (self._store.row_of(m) for m in members) if r is not None])
+            part = _Component(stored, [], None, cfg)
+            rows = list(range(len(stored)))
+            cluster = build_cluster(rows, part.ids, part.facts, cfg.canonical.policy, cfg.verify.rule, part.score)
+            found.append(dataclasses.replace(cluster, cluster_id=cluster_id))
+        return found
 
     def stats(self) -> dict[str, Any]:
         """Articles, stories with copies, duplicates, disk size and the settings."""
@@ -236,14 +269,28 @@ class Index:
             chunk = pending.pop(0)
             yield self._with_keys(chunk, sketch)
 
-    def _with_keys(self, chunk: list[Article | Rejection], sketch: Sketch) -> list[_Sketched | Verdict]:
+    def _band_keys(self, matrix: np.ndarray, lede_matrix: np.ndarray | None) -> np.ndarray:
+        """``int64[rows, k]``: the band keys of each row (whole text, then salted lede)."""
         cfg = self.config
-        keys = band_keys(sketch.signatures, self._bands, self._rows).astype(np.uint64)
-        if sketch.lede_signatures is not None and sketch.lede_signatures.shape[0]:
+        keys = band_keys(matrix, self._bands, self._rows).astype(np.uint64)
+        if lede_matrix is not None and lede_matrix.shape[0]:
             lede_rows = cfg.lsh.lede_rows
-            lede = band_keys(sketch.lede_signatures, cfg.lsh.lede_perm // lede_rows, lede_rows) ^ _LEDE_SALT
+            lede = band_keys(lede_matrix, cfg.lsh.lede_perm // lede_rows, lede_rows) ^ _LEDE_SALT
             keys = np.concatenate([keys, lede], axis=1)
-        signed = keys.view(np.int64)
+        return keys.view(np.int64)
+
+    def _sketched(self, article: Article, prepared: Prepared, blocks: Blocks, body: str) -> _Sketched:
+        """One prepared article with its facts and band keys."""
+        cfg = self.config
+        matrix = signatures([prepared.shingles], cfg.minhash.num_perm, cfg.minhash.seed)
+        lede = signatures([prepared.lede], cfg.lsh.lede_perm, cfg.minhash.seed) if cfg.lsh.lede_shingles else None
+        facts = canon.ArticleFacts(article.id, prepared.cleaned.body_words, article.published,
+                                   prepared.cleaned.boilerplate_share)
+        return _Sketched(article, prepared, facts, sorted_unique(self._band_keys(matrix, lede)[0]), blocks, body)
+
+    def _with_keys(self, chunk: list[Article | Rejection], sketch: Sketch) -> list[_Sketched | Verdict]:
+        signed = self._band_keys(sketch.signatures, sketch.lede_signatures)
+        blocks = sketch.blocks
         prepared = sketch.prepared or []
         rejected = iter(sketch.rejected)
         outcomes = iter(sketch.outcomes)
@@ -257,7 +304,10 @@ class Index:
                 rejection = next(rejected)
                 result.append(Verdict(rejection.id, "rejected", reason=rejection.reason))
             else:
-                result.append(_Sketched(item, prepared[row], sketch.facts[row], sorted_unique(signed[row])))
+                table = blocks[row] if blocks is not None else EMPTY_BLOCKS
+                result.append(_Sketched(
+                    item, prepared[row], sketch.facts[row], sorted_unique(signed[row]), table, prepared[row].cleaned.body
+                ))
         return result
 
     # -- matching and storing ----------------------------------------------------------
@@ -305,62 +355,221 @@ class Index:
 
     def _decide(self, new: _Sketched, write: bool) -> Verdict:
         """The verdict on one prepared article; stored when ``write`` (inside a write)."""
-        store, cfg = self._store, self.config
+        store = self._store
         article_id = new.article.id
         if store.row_of(article_id) is not None:
             return Verdict(
                 article_id, "rejected",
                 reason=f"id {article_id!r} is already in the index; ids must be unique (remove it first to replace it)",
             )
-        rule = cfg.verify.rule
-        candidates = store.load(store.rows_sharing(new.keys))
-        scored = {c.rid: (c, s) for c, s in zip(candidates, self._scores(new, candidates))}
-        stories = sorted({c.cluster_id for c, s in scored.values() if rule.code(s)})
-        policy = cfg.canonical.policy
-        choices: list[tuple[tuple[Any, ...], str, Stored, Score, int]] = []
-        for cluster_id in stories:
-            if write:
-                store.lock_cluster(cluster_id)
-            head = store.canonical_row(cluster_id)
-            if head is None:
-                continue
-            if head in scored:  # scored already as a candidate
-                canonical, s = scored[head]
-            else:
-                [canonical] = store.load([head])
-                [s] = self._scores(new, [canonical])
-            code = rule.code(s)
-            if code:
-                choices.append((canon.sort_key(canonical.facts, policy), cluster_id, canonical, s, code))
-        if not choices:
-            cluster_id = self._free_cluster_id(article_id)
-            if write:
-                store.add_cluster(cluster_id, store.insert(self._entry(new, cluster_id)))
-            return Verdict(article_id, "new", cluster_id, article_id, stored=write)
-        _, cluster_id, canonical, s, code = min(choices, key=lambda c: (c[0], c[1]))
-        winner, reason = canon.elect([0, 1], [new.facts, canonical.facts], policy)
-        supersedes = canonical.id if winner == 0 else None
         if write:
-            row = store.insert(self._entry(new, cluster_id))
-            store.grow_cluster(cluster_id, row if supersedes else None)
+            store.lock_families()
+        template = store.template() if self.config.clean.learn_template else _NO_TEMPLATE
+        ready = self._without_template(new, template)
+        if not write:
+            if isinstance(ready, Rejection):
+                return Verdict(article_id, "rejected", reason=ready.reason)
+            found = self._links(ready, _UNSTORED, set())
+            component = self._component([old for _, old, *_ in found], found, ready)
+            return self._verdict(ready, _UNSTORED, self._assign(component, write=False), write=False)
+        usable = isinstance(ready, _Sketched)
+        rid = store.insert(self._entry(ready if isinstance(ready, _Sketched) else new, "", usable=usable))
+        relink, neighbours = {rid}, set[int]()
+        if self.config.clean.learn_template and store.holds_frequent(rid, MIN_DOCS):
+            learned = self._learn()
+            if not np.array_equal(learned, template):
+                store.set_template(learned)
+                again, neighbours = self._prepare_again(store.block_holders(np.setxor1d(learned, template)), learned)
+                relink |= again
+                ready = self._without_template(new, learned)
+        assigned = self._regroup(relink, neighbours, focus=rid)
+        if isinstance(ready, Rejection):
+            return Verdict(article_id, "rejected", reason=ready.reason, stored=True)
+        assert assigned is not None
+        return self._verdict(ready, rid, assigned, write=True)
+
+    def _learn(self) -> np.ndarray:
+        """The template learned from the stored articles, as a batch run learns it."""
+        tables = self._store.frequent_block_tables(MIN_DOCS)
+        return learn([t for _, t in tables], [i.encode("utf-8") for i, _ in tables])
+
+    def _without_template(self, new: _Sketched, template: np.ndarray) -> _Sketched | Rejection:
+        """The article with the template's blocks left out (itself when it holds none)."""
+        if not holds_template(new.blocks, template):
+            return new
+        again = Deduplicator(self.config).prepare_cleaned(new.article, new.prepared.cleaned, template)
+        return again if isinstance(again, Rejection) else self._sketched(new.article, again, new.blocks, new.body)
+
+    def _prepare_again(self, rows: list[int], template: np.ndarray) -> tuple[set[int], set[int]]:
+        """Prepare stored rows again under a changed template (inside a write; their
+        copy pairs are forgotten); returns them, and the rows they were linked to."""
+        store = self._store
+        neighbours = {r for a, b, *_ in store.links_of(rows) for r in (a, b)} - set(rows)
+        bodies = store.bodies(rows)
+        engine = Deduplicator(self.config)
+        for old in store.load(rows):
+            body, total = bodies[old.rid]
+            article = Article(old.id, body, published=from_microseconds(old.published_us))
+            cleaned = CleanedText(body, (), word_count(body), total)
+            again = engine.prepare_cleaned(article, cleaned, template)
+            entry: Entry
+            if isinstance(again, Rejection):
+                entry = dataclasses.replace(old, body_words=0, shingles=EMPTY, own=EMPTY, figures=EMPTY,
+                                            keys=np.empty(0, np.int64), head=EMPTY)
+            else:
+                entry = self._entry(self._sketched(article, again, old.blocks, body), old.cluster_id)
+            store.replace_sets(old.rid, entry, old.keys)
+        return set(rows), neighbours
+
+    def _links(self, new: _Sketched, rid: int, skip: set[int]) -> list[tuple[int, int, int, int, bool]]:
+        """The verified copy pairs of an article with the stored ones sharing a band key."""
+        rule = self.config.verify.rule
+        candidates = [c for c in self._store.load(self._store.rows_sharing(new.keys)) if c.rid != rid and c.rid not in skip]
+        found = []
+        for old, s in zip(candidates, self._scores(new, candidates)):
+            code, inside, truncation = link(s, rule, new.prepared.head, old.head)
+            if code:
+                found.append((rid, old.rid, s.intersection, inside, truncation))
+        return found
+
+    def _regroup(self, relink: set[int], others: set[int], focus: int | None = None) -> _Assigned | None:
+        """Link the stored rows of ``relink`` (which have no stored pairs) to their
+        candidates, then find the families of every component that they or ``others``
+        are in (inside a write). Returns the assignment of ``focus``'s component."""
+        store = self._store
+        done: set[int] = set()
+        for old in store.load(sorted(relink)):
+            if old.shingles.size:
+                sketched = _Sketched(
+                    Article(old.id, "x", published=old.facts.published), _stored_prepared(old), old.facts, old.keys
+                )
+                store.add_links(self._links(sketched, old.rid, done))
+            done.add(old.rid)
+        grouped: set[int] = set()
+        taken: set[str] = set()
+        before: set[str] = set()
+        found = None
+        for row in sorted(relink | others):
+            if row in grouped:
+                continue
+            component = self._component([row], [], None)
+            grouped.update(component.rids)
+            before.update(c for c in component.cluster_ids if c)
+            assigned = self._assign(component, write=True, taken=taken)
+            if focus in component.index:
+                found = assigned
+        for gone in sorted(before - taken):
+            if not store.member_rows(gone):
+                store.drop_cluster(gone)
+        return found
+
+    def _verdict(self, new: _Sketched, rid: int, assigned: _Assigned, write: bool) -> Verdict:
+        """The verdict on an article from the families of its component."""
+        cfg = self.config
+        component = assigned.component
+        article_id = new.article.id
+        family = assigned.family_of(rid)
+        members = family.rows
+        cluster_id = family.cluster_id
+        if len(members) == 1:
+            return Verdict(article_id, "new", cluster_id, article_id, stored=write)
+        head, reason = canon.elect(members, component.facts, cfg.canonical.policy)
+        me = component.index[rid]
+        before = family.old_canonical
+        supersedes = component.ids[before] if head == me and before is not None and before != me else None
+        other = head if head != me else (before if before != me else None)
+        if other is None:  # the family was made now, with this article as its canonical
+            other = max((m for m in members if m != me), key=lambda m: (component.shared(me, m), -component.rids[m]))
+        s = component.score(me, other)
+        code = cfg.verify.rule.code(s)
         return Verdict(
-            article_id, "duplicate", cluster_id, article_id if supersedes else canonical.id, matched=canonical.id,
+            article_id, "duplicate", cluster_id, component.ids[head], matched=component.ids[other],
             jaccard=round(s.jaccard, 4), containment=round(s.containment_a, 4),
-            matched_containment=round(s.containment_b, 4), relation=RELATIONS[code], supersedes=supersedes,
-            reason=reason, stored=write,
+            matched_containment=round(s.containment_b, 4), relation=RELATIONS[code] if code else "version",
+            supersedes=supersedes, reason=reason, stored=write, merged=family.merged,
         )
 
-    def _free_cluster_id(self, article_id: str) -> str:
+    def _component(
+        self, start: list[int], extra: list[tuple[int, int, int, int, bool]], unstored: _Sketched | None
+    ) -> _Component:
+        """The stored articles connected to ``start`` by stored copy pairs (plus ``extra``
+        pairs, and an ``unstored`` article as row ``_UNSTORED``)."""
+        seen = {r for r in start if r != _UNSTORED}
+        frontier = sorted(seen)
+        links: set[tuple[int, int, int, int, bool]] = set(extra)
+        while frontier:
+            reached = self._store.links_of(frontier)
+            frontier = []
+            for link_row in reached:
+                links.add(link_row)
+                for r in link_row[:2]:
+                    if r not in seen:
+                        seen.add(r)
+                        frontier.append(r)
+        stored = self._store.load(sorted(seen))
+        return _Component(stored, sorted(links), unstored, self.config)
+
+    def _assign(self, component: _Component, write: bool, taken: set[str] | None = None) -> _Assigned:
+        """The families of a component with their cluster ids: each family keeps the
+        oldest cluster id of its members that no older family (nor one in ``taken``,
+        which it extends) kept; the others are merged into it. Written to the store when
+        ``write``; a cluster id left without members is dropped by the caller."""
+        store = self._store
+        labels = component.families()
+        groups: dict[int, list[int]] = {}
+        for row, label in enumerate(labels.tolist()):
+            groups.setdefault(label, []).append(row)
+        old_ids = sorted({c for c in component.cluster_ids if c})
+        founded = store.founded(old_ids)
+        canonical_rows = {c: store.canonical_row(c) for c in old_ids}
+
+        def age(rows: list[int]) -> tuple[int, int]:
+            mine = [founded[c] for c in {component.cluster_ids[r] for r in rows} if c in founded]
+            return (min(mine) if mine else 1 << 62, min(component.rids[r] for r in rows))
+
+        families: list[_Family] = []
+        taken = set() if taken is None else taken
+        for rows in sorted(groups.values(), key=age):
+            mine = sorted({component.cluster_ids[r] for r in rows if component.cluster_ids[r] in founded},
+                          key=lambda c: (founded[c], c))
+            free = [c for c in mine if c not in taken]
+            if free:
+                cluster_id, since = free[0], founded[free[0]]
+            else:
+                first = min(rows, key=lambda r: component.rids[r])
+                cluster_id, since = self._free_cluster_id(component.ids[first], taken), component.rids[first]
+            taken.add(cluster_id)
+            before_rid = canonical_rows.get(cluster_id)
+            before = component.index.get(before_rid) if before_rid is not None else None
+            families.append(_Family(rows, cluster_id, since, tuple(c for c in mine if c != cluster_id), before))
+        if write:
+            policy = self.config.canonical.policy
+            for family in families:
+                head, _ = canon.elect(family.rows, component.facts, policy) if len(family.rows) > 1 else (family.rows[0], "")
+                store.set_cluster(family.cluster_id, component.rids[head], [component.rids[r] for r in family.rows],
+                                  family.founded)
+        return _Assigned(component, families)
+
+    def _free_cluster_id(self, article_id: str, taken: set[str] | None = None) -> str:
         """``cluster_id_for(article_id)``, or a derived id when a story holds it already
-        (its founder was removed and the id came back)."""
+        (its founder was removed and the id came back, or a family split off)."""
         cluster_id, attempt = cluster_id_for(article_id), 0
-        while self._store.cluster_exists(cluster_id):
+        while self._store.cluster_exists(cluster_id) or cluster_id in (taken or ()):
             attempt += 1
             cluster_id = cluster_id_for(f"{article_id}\x00{attempt}")
         return cluster_id
 
-    def _entry(self, new: _Sketched, cluster_id: str) -> Entry:
+    def _entry(self, new: _Sketched, cluster_id: str, usable: bool = True) -> Entry:
+        """What is stored of an article; an unusable one (nothing but template text)
+        keeps only its body and blocks, to count and to be prepared again."""
         p = new.prepared
+        if not usable:
+            return Entry(
+                id=new.article.id, cluster_id=cluster_id, published_us=to_microseconds(new.article.published),
+                added_us=to_microseconds(datetime.now().astimezone()) or 0, body_words=0, boilerplate_share=1.0,
+                shingles=EMPTY, own=EMPTY, figures=EMPTY, keys=np.empty(0, np.int64), head=EMPTY,
+                body=new.body, total_words=p.cleaned.total_words, blocks=new.blocks,
+            )
         return Entry(
             id=new.article.id,
             cluster_id=cluster_id,
@@ -372,22 +581,108 @@ class Index:
             own=p.own,
             figures=p.figures,
             keys=new.keys,
+            head=p.head,
+            body=new.body,
+            total_words=p.cleaned.total_words,
+            blocks=new.blocks,
         )
 
     def _remove(self, article: Stored) -> None:
-        """Delete an article and keep its story's canonical and size right (inside a write)."""
+        """Delete an article; the families of what it touched are found again (a family
+        it tied may split), and the template is learned again without it. Inside a write."""
         store = self._store
-        store.lock_cluster(article.cluster_id)
-        head = store.canonical_row(article.cluster_id)
+        store.lock_families()
+        neighbours = {r for a, b, *_ in store.links_of([article.rid]) for r in (a, b)} - {article.rid}
         store.delete(article)
-        rest = [r for r in store.member_rows(article.cluster_id) if r != article.rid]
-        if not rest:
-            store.shrink_cluster(article.cluster_id, None)
-            return
-        if head == article.rid:
-            policy = self.config.canonical.policy
-            head = min(store.load(rest), key=lambda m: canon.sort_key(m.facts, policy)).rid
-        store.shrink_cluster(article.cluster_id, head)
+        if not store.member_rows(article.cluster_id):
+            store.drop_cluster(article.cluster_id)
+        relink: set[int] = set()
+        if self.config.clean.learn_template:
+            template, learned = store.template(), self._learn()
+            if not np.array_equal(learned, template):
+                store.set_template(learned)
+                relink, more = self._prepare_again(store.block_holders(np.setxor1d(learned, template)), learned)
+                neighbours |= more
+        self._regroup(relink, neighbours - relink)
+
+
+def _stored_prepared(stored: Stored) -> Prepared:
+    """A stored article's sets in the shape of a freshly prepared one (for scoring)."""
+    cleaned = CleanedText("", (), stored.body_words, 0)
+    return Prepared(Article(stored.id, "x"), cleaned, stored.shingles, stored.own, EMPTY, stored.figures, stored.head)
+
+
+_NO_TEMPLATE = np.empty(0, dtype=np.uint64)
+_UNSTORED = -1
+"""The row of an article that is checked, not stored."""
+
+
+class _Component:
+    """Stored articles tied by copy pairs (and possibly one unstored article), as the
+    family stage reads them: local rows in row order, the unstored one last."""
+
+    def __init__(
+        self, stored: list[Stored], links: list[tuple[int, int, int, int, bool]], unstored: _Sketched | None,
+        config: DedupConfig,
+    ) -> None:
+        self.config = config
+        self.rids = [s.rid for s in stored]
+        self.ids = [s.id for s in stored]
+        self.cluster_ids = [s.cluster_id for s in stored]
+        self.facts = [s.facts for s in stored]
+        self.sets = [(s.shingles, s.own, s.figures) for s in stored]
+        self.hours = [epoch_hours(from_microseconds(s.published_us)) for s in stored]
+        if unstored is not None:
+            p = unstored.prepared
+            self.rids.append(_UNSTORED)
+            self.ids.append(unstored.article.id)
+            self.cluster_ids.append("")
+            self.facts.append(unstored.facts)
+            self.sets.append((p.shingles, p.own, p.figures))
+            self.hours.append(epoch_hours(unstored.article.published))
+        self.index = {rid: row for row, rid in enumerate(self.rids)}
+        self.links = [link_row for link_row in links if link_row[0] in self.index and link_row[1] in self.index]
+
+    def shared(self, a: int, b: int) -> int:
+        return count_shared(self.sets[a][0], self.sets[b][0])
+
+    def score(self, a: int, b: int) -> Score:
+        apart = abs(self.hours[a] - self.hours[b])
+        (sa, oa, fa), (sb, ob, fb) = self.sets[a], self.sets[b]
+        return score(sa, sb, oa, ob, fa, fb, None if np.isnan(apart) else apart)
+
+    def families(self) -> np.ndarray:
+        """The family of each local row (:func:`dedup.families.story_families`)."""
+        cfg = self.config
+        links = Links.build(
+            [(self.index[a], self.index[b]) for a, b, *_ in self.links] or np.empty((0, 2)),
+            [s for _, _, s, _, _ in self.links], [i for _, _, _, i, _ in self.links],
+            [t for *_, t in self.links],
+        )
+        sizes = np.array([s[0].size for s in self.sets], dtype=np.int64)
+        rank = np.array(canon.policy_rank(self.facts, cfg.canonical.policy), dtype=np.int64)
+        return story_families(len(self.rids), links, sizes, self.shared, rank, cfg.cluster.rendering_share).labels
+
+
+@dataclass(frozen=True)
+class _Family:
+    rows: list[int]
+    cluster_id: str
+    founded: int
+    merged: tuple[str, ...]
+    """Cluster ids of members that this family absorbed."""
+    old_canonical: int | None
+    """The local row of the canonical its cluster id had before, if it is in the component."""
+
+
+@dataclass(frozen=True)
+class _Assigned:
+    component: _Component
+    families: list[_Family]
+
+    def family_of(self, rid: int) -> _Family:
+        row = self.component.index[rid]
+        return next(f for f in self.families if row in f.rows)
 
 
 def _chunks(items: Iterator[Article | Rejection], size: int) -> Iterator[list[Article | Rejection]]:

@@ -5,9 +5,9 @@ transaction-scoped advisory lock on each of the article's band keys, in ascendin
 order (no deadlock between two writers), then reads the candidates. Two workers
 adding copies of one story share a band key, so the second waits for the first to
 commit and then sees its article: the story is admitted once. Writers of unrelated
-stories share no key and do not wait for each other. The cluster row a writer
-changes is locked too (``SELECT ... FOR UPDATE``), so two copies joining one story
-at once never lose an update to its canonical or size.
+stories share no key and do not wait for each other while they prepare and match.
+Regrouping families (a family may reach beyond the keys a write holds) takes one
+more advisory lock, so families are regrouped by one writer at a time.
 """
 
 from __future__ import annotations
@@ -84,8 +84,8 @@ class PostgresStore(Store):
         self._rollback()
         self.connection.close()
 
-    def lock_cluster(self, cluster_id: str) -> None:
-        self._execute("SELECT 1 FROM clusters WHERE cluster_id = ? FOR UPDATE", (cluster_id,))
+    def lock_families(self) -> None:
+        self._execute("SELECT pg_advisory_xact_lock(1)")
 
     def rows_sharing(self, keys: np.ndarray) -> list[int]:
         if keys.size == 0:
@@ -97,7 +97,7 @@ class PostgresStore(Store):
 
     def size_bytes(self) -> int:
         total = self._one(
-            "SELECT SUM(pg_total_relation_size(c)) FROM unnest(ARRAY['meta', 'articles', 'bands', 'clusters']) AS c"
+            "SELECT SUM(pg_total_relation_size(c)) FROM unnest(ARRAY['meta', 'articles', 'bands', 'clusters', 'links']) AS c"
         )
         return int(total or 0)
 

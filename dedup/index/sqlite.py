@@ -88,6 +88,12 @@ class SQLiteStore(Store):
         self._bands.add_many(np.full(keys.size, rid, dtype=np.int64), keys)
         self._seen = max(self._seen, rid)
 
+    def _replace_keys(self, rid: int, old: np.ndarray, new: np.ndarray) -> None:
+        """New band keys for a row prepared again; the in-memory map is read afresh at
+        the next lookup (it cannot forget a row's old keys)."""
+        self.connection.execute("UPDATE band_keys SET keys = ? WHERE rid = ?", (keys_blob(new), rid))
+        self._bands = None
+
     def _delete_keys(self, article: Stored) -> None:
         """Out of the key table; a removed row may stay in the in-memory map (its
         lookups find no article)."""
@@ -113,9 +119,6 @@ class SQLiteStore(Store):
     def close(self) -> None:
         self._rollback()
         self.connection.close()
-
-    def lock_cluster(self, cluster_id: str) -> None:
-        """Nothing to do: a SQLite write holds the whole database."""
 
     def rows_sharing(self, keys: np.ndarray) -> list[int]:
         if self._bands is None or not self.connection.in_transaction:

@@ -11,7 +11,10 @@ Tables (the same on both backends):
   keys with each article only and looks them up in memory
   (:mod:`dedup.index.bands`): one writer at a time, so it can read the new keys in
   row order, and a table of keys costs it ~40 random page writes per article.
-* ``clusters(cluster_id, canonical_rid, size)``: every story, new ones included.
+* ``clusters(cluster_id, canonical_rid, size, founded)``: every family, new ones
+  included; ``founded`` is the row of its first article (the older family has the smaller).
+* ``links(a, b, shared, inside, truncation)``: the verified copy pairs between stored
+  articles, as the family stage reads them (:class:`dedup.families.Links`).
 
 Writes happen inside :meth:`Store.write`, one transaction that the backend makes
 exclusive for the keys it touches (SQLite: the database write lock; PostgreSQL:
@@ -21,9 +24,10 @@ advisory locks on the band keys, so only writers of overlapping stories wait).
 from __future__ import annotations
 
 import abc
+import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Any
 
@@ -31,9 +35,10 @@ import numpy as np
 
 from dedup.canonical import ArticleFacts
 from dedup.dates import utc
+from dedup.text.template import EMPTY_BLOCKS, Blocks
 from dedup.verify import EMPTY
 
-SCHEMA_VERSION = "2"
+SCHEMA_VERSION = "3"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -55,6 +60,17 @@ def _array(blob: Any) -> np.ndarray:
 def _blob(values: np.ndarray) -> bytes:
     """A set as stored: its uint64 values as little-endian bytes."""
     return np.ascontiguousarray(values, dtype="<u8").tobytes()
+
+
+def _blocks_blob(blocks: Blocks) -> bytes:
+    return np.stack([blocks.keys.view(np.int64), blocks.words.astype(np.int64), blocks.simhash.view(np.int64)]).astype(
+        "<i8"
+    ).tobytes()
+
+
+def _blocks_of(blob: Any) -> Blocks:
+    values = np.frombuffer(bytes(blob), dtype="<i8").reshape(3, -1)
+    return Blocks(values[0].astype(np.int64).view(np.uint64), values[1].astype(np.int64), values[2].astype(np.int64).view(np.uint64))
 
 
 def keys_array(blob: Any) -> np.ndarray:
@@ -82,6 +98,14 @@ class Entry:
     figures: np.ndarray
     keys: np.ndarray
     """``int64[k]``: its band keys, unique."""
+    head: np.ndarray = field(default_factory=lambda: EMPTY)
+    """Its first shingles in reading order (where the text begins)."""
+    body: str = ""
+    """Its cleaned body before template text is left out (to prepare it again when the
+    learned template changes)."""
+    total_words: int = 0
+    blocks: Blocks = field(default_factory=lambda: EMPTY_BLOCKS)
+    """The template blocks of its body (:mod:`dedup.text.template`)."""
 
 
 @dataclass(frozen=True)
@@ -96,7 +120,7 @@ class Stored(Entry):
         return ArticleFacts(self.id, self.body_words, from_microseconds(self.published_us), self.boilerplate_share)
 
 
-_COLUMNS = "rid, id, cluster_id, published_us, added_us, body_words, boilerplate, shingles, own, figures, keys"
+_COLUMNS = "rid, id, cluster_id, published_us, added_us, body_words, boilerplate, shingles, own, figures, keys, head"
 
 
 class Store(abc.ABC):
@@ -134,9 +158,9 @@ class Store(abc.ABC):
     def rows_sharing(self, keys: np.ndarray) -> list[int]:
         """Rows of the articles that share at least one band key with ``keys``, sorted."""
 
-    @abc.abstractmethod
-    def lock_cluster(self, cluster_id: str) -> None:
-        """Inside a write: hold the cluster's row until the transaction ends."""
+    def lock_families(self) -> None:
+        """Inside a write: be the only writer that regroups families until the transaction
+        ends (a family may reach beyond the band keys the write holds)."""
 
     def _sql(self, sql: str) -> str:
         return sql if self.placeholder == "?" else sql.replace("?", self.placeholder)
@@ -183,12 +207,12 @@ class Store(abc.ABC):
 
     @staticmethod
     def _stored(row: Sequence[Any]) -> Stored:
-        rid, article_id, cluster_id, published_us, added_us, words, share, shingles, own, figures, keys = row
+        rid, article_id, cluster_id, published_us, added_us, words, share, shingles, own, figures, keys, head = row
         shingle_set = _array(shingles)
         return Stored(
             article_id, cluster_id, published_us, int(added_us), int(words), float(share), shingle_set,
             shingle_set if own is None else _array(own), _array(figures),
-            keys_array(keys), rid=int(rid),
+            keys_array(keys), _array(head), rid=int(rid),
         )
 
     def canonical_row(self, cluster_id: str) -> int | None:
@@ -204,15 +228,83 @@ class Store(abc.ABC):
         own = None if entry.own.size == entry.shingles.size else _blob(entry.own)
         rid = self._one(
             "INSERT INTO articles (id, cluster_id, published_us, added_us, body_words, boilerplate, shingles, own, "
-            "figures, keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING rid",
+            "figures, keys, head, body, total_words, blocks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "RETURNING rid",
             (
                 entry.id, entry.cluster_id, entry.published_us, entry.added_us, entry.body_words,
                 entry.boilerplate_share, _blob(entry.shingles), own, _blob(entry.figures),
-                keys_blob(entry.keys),
+                keys_blob(entry.keys), _blob(entry.head), zlib.compress(entry.body.encode("utf-8")),
+                entry.total_words, _blocks_blob(entry.blocks),
             ),
         )
         self._insert_keys(int(rid), entry.keys)
+        keys = np.unique(entry.blocks.keys).view(np.int64)
+        self._executemany("INSERT INTO blocks (key, rid) VALUES (?, ?)", [(int(k), int(rid)) for k in keys])
         return int(rid)
+
+    def replace_sets(self, rid: int, entry: Entry, old_keys: np.ndarray) -> None:
+        """An article prepared again (the learned template changed): its sets, facts and
+        band keys (inside a write)."""
+        own = None if entry.own.size == entry.shingles.size else _blob(entry.own)
+        self._execute(
+            "UPDATE articles SET body_words = ?, boilerplate = ?, shingles = ?, own = ?, figures = ?, keys = ?, "
+            "head = ? WHERE rid = ?",
+            (entry.body_words, entry.boilerplate_share, _blob(entry.shingles), own, _blob(entry.figures),
+             keys_blob(entry.keys), _blob(entry.head), rid),
+        )
+        self._execute("DELETE FROM links WHERE a = ? OR b = ?", (rid, rid))
+        self._replace_keys(rid, old_keys, entry.keys)
+
+    def _replace_keys(self, rid: int, old: np.ndarray, new: np.ndarray) -> None:
+        self._executemany("DELETE FROM bands WHERE key = ? AND rid = ?", [(int(k), rid) for k in old])
+        self._executemany("INSERT INTO bands (key, rid) VALUES (?, ?)", [(int(k), rid) for k in new])
+
+    def bodies(self, rows: Sequence[int]) -> dict[int, tuple[str, int]]:
+        """Each row's cleaned body (before template removal) and its page's word count."""
+        found: dict[int, tuple[str, int]] = {}
+        rows = sorted(set(int(r) for r in rows))
+        for first in range(0, len(rows), 500):
+            part = rows[first : first + 500]
+            marks = ", ".join("?" * len(part))
+            cursor = self._execute(f"SELECT rid, body, total_words FROM articles WHERE rid IN ({marks})", part)
+            found.update((int(r), (zlib.decompress(bytes(b)).decode("utf-8"), int(t))) for r, b, t in cursor.fetchall())
+        return found
+
+    def holds_frequent(self, rid: int, min_docs: int) -> bool:
+        """Whether a row holds a template block key found on at least ``min_docs`` rows."""
+        return self._one(
+            "SELECT 1 FROM blocks WHERE key IN (SELECT key FROM blocks WHERE rid = ?) GROUP BY key "
+            "HAVING COUNT(*) >= ? LIMIT 1", (rid, min_docs),
+        ) is not None
+
+    def frequent_block_tables(self, min_docs: int) -> list[tuple[str, Blocks]]:
+        """The id and blocks of every row holding a block key found on ``min_docs`` rows or more."""
+        cursor = self._execute(
+            "SELECT id, blocks FROM articles WHERE rid IN (SELECT DISTINCT rid FROM blocks WHERE key IN "
+            "(SELECT key FROM blocks GROUP BY key HAVING COUNT(*) >= ?))", (min_docs,),
+        )
+        return [(article_id, _blocks_of(blob)) for article_id, blob in cursor.fetchall()]
+
+    def block_holders(self, keys: np.ndarray) -> list[int]:
+        """Rows holding any of the block ``keys``."""
+        found: set[int] = set()
+        values = [int(k) for k in np.asarray(keys, dtype=np.uint64).view(np.int64)]
+        for first in range(0, len(values), 500):
+            part = values[first : first + 500]
+            marks = ", ".join("?" * len(part))
+            found.update(int(r[0]) for r in self._execute(f"SELECT rid FROM blocks WHERE key IN ({marks})", part).fetchall())
+        return sorted(found)
+
+    def template(self) -> np.ndarray:
+        """The template block keys learned so far (sorted uint64)."""
+        keys = [int(r[0]) for r in self._execute("SELECT key FROM template_keys").fetchall()]
+        return np.unique(np.array(keys, dtype=np.int64).view(np.uint64))
+
+    def set_template(self, keys: np.ndarray) -> None:
+        """Replace the learned template block keys (inside a write)."""
+        self._execute("DELETE FROM template_keys")
+        self._executemany("INSERT INTO template_keys (key) VALUES (?)",
+                          [(int(k),) for k in np.asarray(keys, dtype=np.uint64).view(np.int64)])
 
     def _insert_keys(self, rid: int, keys: np.ndarray) -> None:
         """Make an article findable by its band keys."""
@@ -225,36 +317,60 @@ class Store(abc.ABC):
     @abc.abstractmethod
     def _executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None: ...
 
-    def add_cluster(self, cluster_id: str, canonical_rid: int) -> None:
-        """Start a cluster with one article (inside a write)."""
-        self._execute("INSERT INTO clusters (cluster_id, canonical_rid, size) VALUES (?, ?, 1)", (cluster_id, canonical_rid))
+    def add_links(self, links: list[tuple[int, int, int, int, bool]]) -> None:
+        """Store verified copy pairs ``(rid_a, rid_b, shared, inside, truncation)`` (inside a write)."""
+        self._executemany(
+            "INSERT INTO links (a, b, shared, inside, truncation) VALUES (?, ?, ?, ?, ?)",
+            [(a, b, shared, inside, int(truncation)) for a, b, shared, inside, truncation in links],
+        )
+
+    def links_of(self, rows: Sequence[int]) -> list[tuple[int, int, int, int, bool]]:
+        """The stored copy pairs that touch ``rows``."""
+        found: list[tuple[int, int, int, int, bool]] = []
+        rows = sorted(set(int(r) for r in rows))
+        for first in range(0, len(rows), 500):
+            part = rows[first : first + 500]
+            marks = ", ".join("?" * len(part))
+            cursor = self._execute(
+                f"SELECT a, b, shared, inside, truncation FROM links WHERE a IN ({marks}) "
+                f"UNION SELECT a, b, shared, inside, truncation FROM links WHERE b IN ({marks})", part + part,
+            )
+            found.extend((int(a), int(b), int(s), int(i), bool(t)) for a, b, s, i, t in cursor.fetchall())
+        return sorted(set(found))
+
+    def founded(self, cluster_ids: Sequence[str]) -> dict[str, int]:
+        """The founding row of each cluster (the older cluster has the smaller)."""
+        found: dict[str, int] = {}
+        ids = sorted(set(cluster_ids))
+        for first in range(0, len(ids), 500):
+            part = ids[first : first + 500]
+            marks = ", ".join("?" * len(part))
+            cursor = self._execute(f"SELECT cluster_id, founded FROM clusters WHERE cluster_id IN ({marks})", part)
+            found.update((c, int(f)) for c, f in cursor.fetchall())
+        return found
+
+    def set_cluster(self, cluster_id: str, canonical_rid: int, members: Sequence[int], founded: int) -> None:
+        """Make ``members`` the whole of a cluster with its canonical (inside a write)."""
+        self._execute("DELETE FROM clusters WHERE cluster_id = ?", (cluster_id,))
+        self._execute(
+            "INSERT INTO clusters (cluster_id, canonical_rid, size, founded) VALUES (?, ?, ?, ?)",
+            (cluster_id, canonical_rid, len(members), founded),
+        )
+        self._executemany("UPDATE articles SET cluster_id = ? WHERE rid = ?", [(cluster_id, int(r)) for r in members])
+
+    def drop_cluster(self, cluster_id: str) -> None:
+        """Forget a cluster that has no members any more (inside a write)."""
+        self._execute("DELETE FROM clusters WHERE cluster_id = ?", (cluster_id,))
 
     def cluster_exists(self, cluster_id: str) -> bool:
         """Whether a cluster id is taken."""
         return self._one("SELECT 1 FROM clusters WHERE cluster_id = ?", (cluster_id,)) is not None
 
-    def grow_cluster(self, cluster_id: str, canonical_rid: int | None) -> None:
-        """Count one more member, and set a new canonical if given (inside a write)."""
-        if canonical_rid is None:
-            self._execute("UPDATE clusters SET size = size + 1 WHERE cluster_id = ?", (cluster_id,))
-        else:
-            self._execute(
-                "UPDATE clusters SET size = size + 1, canonical_rid = ? WHERE cluster_id = ?", (canonical_rid, cluster_id)
-            )
-
-    def shrink_cluster(self, cluster_id: str, canonical_rid: int | None) -> None:
-        """Count one member less, with a new canonical; None drops the cluster (its
-        last member is gone). Inside a write."""
-        if canonical_rid is None:
-            self._execute("DELETE FROM clusters WHERE cluster_id = ?", (cluster_id,))
-        else:
-            self._execute(
-                "UPDATE clusters SET size = size - 1, canonical_rid = ? WHERE cluster_id = ?", (canonical_rid, cluster_id)
-            )
-
     def delete(self, article: Stored) -> None:
         """Delete an article and its band keys (inside a write)."""
         self._delete_keys(article)
+        self._execute("DELETE FROM links WHERE a = ? OR b = ?", (article.rid, article.rid))
+        self._execute("DELETE FROM blocks WHERE rid = ?", (article.rid,))
         self._execute("DELETE FROM articles WHERE rid = ?", (article.rid,))
 
     def rows_before(self, microseconds: int) -> list[int]:
@@ -301,9 +417,16 @@ class Store(abc.ABC):
             "CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL)",
             f"CREATE TABLE IF NOT EXISTS articles (rid {row_type}, id TEXT NOT NULL UNIQUE, cluster_id TEXT NOT NULL, "
             "published_us BIGINT, added_us BIGINT NOT NULL, body_words INTEGER NOT NULL, boilerplate DOUBLE PRECISION "
-            f"NOT NULL, shingles {blob} NOT NULL, own {blob}, figures {blob} NOT NULL, keys {blob} NOT NULL)",
+            f"NOT NULL, shingles {blob} NOT NULL, own {blob}, figures {blob} NOT NULL, keys {blob} NOT NULL, "
+            f"head {blob} NOT NULL, body {blob} NOT NULL, total_words BIGINT NOT NULL, blocks {blob} NOT NULL)",
             "CREATE INDEX IF NOT EXISTS articles_cluster ON articles (cluster_id)",
             "CREATE INDEX IF NOT EXISTS articles_time ON articles ((COALESCE(published_us, added_us)))",
             "CREATE TABLE IF NOT EXISTS clusters (cluster_id TEXT PRIMARY KEY, canonical_rid BIGINT NOT NULL, "
-            "size INTEGER NOT NULL)",
+            "size INTEGER NOT NULL, founded BIGINT NOT NULL)",
+            "CREATE TABLE IF NOT EXISTS links (a BIGINT NOT NULL, b BIGINT NOT NULL, shared BIGINT NOT NULL, "
+            "inside INTEGER NOT NULL, truncation INTEGER NOT NULL, PRIMARY KEY (a, b))",
+            "CREATE INDEX IF NOT EXISTS links_b ON links (b)",
+            "CREATE TABLE IF NOT EXISTS blocks (key BIGINT NOT NULL, rid BIGINT NOT NULL, PRIMARY KEY (key, rid))",
+            "CREATE INDEX IF NOT EXISTS blocks_rid ON blocks (rid)",
+            "CREATE TABLE IF NOT EXISTS template_keys (key BIGINT PRIMARY KEY)",
         ]

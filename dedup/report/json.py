@@ -9,33 +9,35 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from dedup.models import Result
+from dedup.models import Cluster, Result
+
+
+def cluster_to_dict(c: Cluster) -> dict[str, Any]:
+    """One cluster as JSON-ready data, as the report writes it."""
+    return {
+        "cluster_id": c.cluster_id,
+        "canonical": c.canonical,
+        "reason": c.reason,
+        "size": len(c.members),
+        "members": [
+            {
+                "id": m.id,
+                "jaccard": m.jaccard,
+                "containment": m.containment,
+                "canonical_containment": m.canonical_containment,
+                "own_containment": m.own_containment,
+                "relation": m.relation,
+            }
+            for m in c.members
+        ],
+    }
 
 
 def result_to_dict(result: Result) -> dict[str, Any]:
     """The result as plain JSON-ready data (see README for the format)."""
     return {
         "stats": result.stats,
-        "clusters": [
-            {
-                "cluster_id": c.cluster_id,
-                "canonical": c.canonical,
-                "reason": c.reason,
-                "size": len(c.members),
-                "members": [
-                    {
-                        "id": m.id,
-                        "jaccard": m.jaccard,
-                        "containment": m.containment,
-                        "canonical_containment": m.canonical_containment,
-                        "own_containment": m.own_containment,
-                        "relation": m.relation,
-                    }
-                    for m in c.members
-                ],
-            }
-            for c in result.clusters
-        ],
+        "clusters": [cluster_to_dict(c) for c in result.clusters],
         "rejected": [{"id": r.id, "reason": r.reason, "origin": r.origin} for r in result.rejected],
     }
 

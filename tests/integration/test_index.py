@@ -223,7 +223,7 @@ def test_a_failed_write_leaves_no_trace_in_the_index_or_its_key_map(tmp_path, st
         def fail(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
             raise OSError("disk full")
 
-        monkeypatch.setattr(store, "add_cluster", fail)
+        monkeypatch.setattr(store, "set_cluster", fail)
         with pytest.raises(OSError, match="disk full"):
             index.add(Article("full", full))
         monkeypatch.undo()

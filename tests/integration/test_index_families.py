@@ -1,0 +1,61 @@
+"""The index holds the batch's families in any arrival order, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import random
+
+import pytest
+
+from dedup import Article, DedupConfig, deduplicate, read_articles
+from dedup.index import Index
+from dedup.models import Cluster
+from tests.support import newsday
+from tests.support.paths import BBC, SEEDS, dev_corpus, shared_file
+
+
+def families(clusters: tuple[Cluster, ...] | list[Cluster]) -> dict[frozenset[str], tuple[str, tuple[tuple[str, str], ...]]]:
+    """Each family's members -> its canonical and each member's relation."""
+    return {
+        frozenset(m.id for m in c.members): (c.canonical, tuple(sorted((m.id, m.relation) for m in c.members)))
+        for c in clusters
+    }
+
+
+def news_day_articles(stories: int = 30) -> list[Article]:
+    day = newsday.news_day(shared_file(BBC), seed=newsday.TEST_SEEDS[1], split="test", stories=stories)
+    from dedup import models
+
+    return [models.Article(r["id"], r["text"], title=r.get("title"), url=r.get("url"), source=r.get("source"))
+            for r in day.articles]
+
+
+def corpus(name: str) -> list[Article]:
+    if name == "seeds":
+        return [a for a in read_articles([SEEDS]) if isinstance(a, Article)]
+    if name == "scrape_dev":
+        return [a for a in read_articles([dev_corpus()]) if isinstance(a, Article)]
+    return news_day_articles()
+
+
+def index_families(location: str, articles: list[Article], config: DedupConfig) -> dict:  # type: ignore[type-arg]
+    with Index(location, config) as index:
+        index.add_many(articles)
+        return families(index.clusters())
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgres"])
+@pytest.mark.parametrize("name", ["seeds", "scrape_dev", "news_day"])
+def test_index_holds_the_reports_families_in_any_order(request, tmp_path, backend: str, name: str) -> None:  # noqa: ANN001
+    articles = corpus(name)
+    config = DedupConfig()
+    expected = families(deduplicate(articles, config).clusters)
+    assert expected  # not an empty comparison
+    for seed in (0, 1, 2):
+        order = list(articles)
+        random.Random(seed).shuffle(order)
+        if backend == "sqlite":
+            location = str(tmp_path / f"order{seed}.db")
+        else:
+            location = request.getfixturevalue("postgres_server").database(f"families_{os.getpid()}_{name}_{seed}")
+        assert index_families(location, order, config) == expected, f"arrival order {seed}"
