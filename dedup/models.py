@@ -178,11 +178,13 @@ class Result:
         removed: Per article id, the boilerplate the cleaner removed (for reports).
         stage_seconds: Wall time of each stage, for diagnostics (not part of the JSON).
         counters: Per-stage counts (candidates, verified edges, oversized buckets, ...).
+        too_short: Singletons too short to judge (fewer shingles than a copy must share,
+            ``verify.min_shared_shingles``): kept, never matched, sorted.
 
     Example:
         >>> from dedup import deduplicate, Article
-        >>> r = deduplicate([Article("a", "one two three four five six"),
-        ...                  Article("b", "one two three four five six")])
+        >>> text = "The city council approved the new budget on Tuesday after a long debate."
+        >>> r = deduplicate([Article("a", text), Article("b", text)])
         >>> [c.canonical for c in r.clusters]
         ['a']
     """
@@ -193,6 +195,7 @@ class Result:
     removed: Mapping[str, tuple[Removed, ...]] = field(default_factory=dict, repr=False)
     stage_seconds: Mapping[str, float] = field(default_factory=dict, repr=False, compare=False)
     counters: Mapping[str, int] = field(default_factory=dict, repr=False)
+    too_short: tuple[str, ...] = ()
 
     @property
     def stats(self) -> dict[str, int]:

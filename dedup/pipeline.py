@@ -680,6 +680,8 @@ class Deduplicator:
 
         clustered = {m.id for c in clusters for m in c.members}
         singletons = tuple(sorted(i for i in batch.ids if i not in clustered))
+        short = batch.set_sizes[:, 0] < cfg.verify.min_shared_shingles
+        too_short = tuple(sorted(batch.ids[row] for row in np.flatnonzero(short).tolist()))
         timings["total"] = sum(timings.values())
         return Result(
             clusters=tuple(clusters),
@@ -688,6 +690,7 @@ class Deduplicator:
             removed=dict(batch.removed),
             stage_seconds=timings,
             counters=counters,
+            too_short=too_short,
         )
 
 

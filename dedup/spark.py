@@ -462,15 +462,22 @@ def to_result(df: Any, id_col: str = "id", text_col: str = "text", config: Dedup
     clustered_ids = {m.id for c in clusters for m in c.members}
     singletons: list[str] = []
     rejected: list[Rejection] = []
-    for row in prepared.select("id", "status", "reason", "origin").toLocalIterator():
+    too_short: list[str] = []
+    floor = (config if config is not None else DedupConfig()).verify.min_shared_shingles
+    F = _functions()
+    shingles = (F.length("shingles") / 8).alias("shingles")
+    for row in prepared.select("id", "status", "reason", "origin", shingles).toLocalIterator():
         if row["status"] == "rejected":
             rejected.append(Rejection(row["id"], row["reason"], row["origin"]))
         elif row["id"] not in clustered_ids:
             singletons.append(row["id"])
+            if row["shingles"] < floor:
+                too_short.append(row["id"])
     return Result(
         clusters=tuple(clusters),
         singletons=tuple(sorted(singletons)),
         rejected=tuple(sorted(rejected, key=lambda r: (r.id, r.origin or ""))),
+        too_short=tuple(sorted(too_short)),
     )
 
 

@@ -170,6 +170,8 @@ class CopyRule:
             return False, False
         if self.window_hours and s.hours_apart is not None and s.hours_apart > self.window_hours:
             return False, False
+        if min(s.size_a, s.size_b) < self.min_shared_shingles:
+            return False, False  # too short to judge, even when identical
         if s.intersection == s.size_a == s.size_b:
             return True, True
         if s.intersection < self.min_shared_shingles:

@@ -128,6 +128,7 @@ class Index:
             raise
         self._workers = workers
         self._bands, self._rows = self.config.lsh_params()
+        self._verdicts: dict[bytes, tuple[bool, np.ndarray]] = {}  # template group verdicts seen
 
     def _settle_config(self, config: DedupConfig | None) -> DedupConfig:
         stored = self._store.meta("config")
@@ -391,7 +392,9 @@ class Index:
     def _learn(self) -> np.ndarray:
         """The template learned from the stored articles, as a batch run learns it."""
         tables = self._store.frequent_block_tables(MIN_DOCS)
-        return learn([t for _, t in tables], [i.encode("utf-8") for i, _ in tables])
+        if len(self._verdicts) > _VERDICTS_KEPT:
+            self._verdicts.clear()
+        return learn([t for _, t in tables], [i.encode("utf-8") for i, _ in tables], self._verdicts)
 
     def _without_template(self, new: _Sketched, template: np.ndarray) -> _Sketched | Rejection:
         """The article with the template's blocks left out (itself when it holds none)."""
@@ -472,7 +475,10 @@ class Index:
         members = family.rows
         cluster_id = family.cluster_id
         if len(members) == 1:
-            return Verdict(article_id, "new", cluster_id, article_id, stored=write)
+            floor = cfg.verify.min_shared_shingles
+            size = new.prepared.shingles.size
+            short = f"too short to judge ({size} shingles, under the {floor} a copy must share)" if size < floor else None
+            return Verdict(article_id, "new", cluster_id, article_id, reason=short, stored=write)
         head, reason = canon.elect(members, component.facts, cfg.canonical.policy)
         me = component.index[rid]
         before = family.old_canonical
@@ -613,6 +619,8 @@ def _stored_prepared(stored: Stored) -> Prepared:
 
 
 _NO_TEMPLATE = np.empty(0, dtype=np.uint64)
+_VERDICTS_KEPT = 100_000
+"""Template group verdicts an index remembers before it starts afresh."""
 _UNSTORED = -1
 """The row of an article that is checked, not stored."""
 

@@ -5,8 +5,8 @@ to the input: ``records = kept + duplicate + rejected``.
 
 Example:
     >>> from dedup import Article, deduplicate
-    >>> articles = [Article("a", "one two three four five six", origin="f:1"),
-    ...             Article("b", "one two three four five six", origin="f:2")]
+    >>> text = "The city council approved the new budget on Tuesday after a long debate."
+    >>> articles = [Article("a", text, origin="f:1"), Article("b", text, origin="f:2")]
     >>> [d.decision for d in decide(deduplicate(articles), articles)]
     ['kept', 'duplicate']
 """

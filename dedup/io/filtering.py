@@ -5,8 +5,8 @@ Example:
     >>> from dedup import deduplicate
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> feed = folder / "feed.jsonl"
-    >>> _ = feed.write_text('{"id": "a", "text": "one two three four five six"}\\n'
-    ...                     '{"id": "b", "text": "one two three four five six"}\\n')
+    >>> text = "The city council approved the new budget on Tuesday after a long debate."
+    >>> _ = feed.write_text(f'{{"id": "a", "text": "{text}"}}\\n{{"id": "b", "text": "{text}"}}\\n')
     >>> files = ArticleFiles([feed])
     >>> summary = write_filtered(files, deduplicate(files), folder / "kept.jsonl", folder / "decisions.jsonl")
     >>> summary.kept, summary.duplicates, (folder / "kept.jsonl").read_text().count("\\n")

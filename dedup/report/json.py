@@ -39,6 +39,7 @@ def result_to_dict(result: Result) -> dict[str, Any]:
         "stats": result.stats,
         "clusters": [cluster_to_dict(c) for c in result.clusters],
         "rejected": [{"id": r.id, "reason": r.reason, "origin": r.origin} for r in result.rejected],
+        "too_short": list(result.too_short),
     }
 
 

@@ -32,6 +32,10 @@ def render_text(result: Result) -> str:
         for rejection in result.rejected:
             lines.append(f"  {rejection.id}: {rejection.reason}")
         lines.append("")
+    if result.too_short:
+        shown = ", ".join(result.too_short[:20]) + (", ..." if len(result.too_short) > 20 else "")
+        lines.append(f"too short to judge, kept and never matched ({len(result.too_short)}): {shown}")
+        lines.append("")
     stats = result.stats
     lines.append(
         f"{stats['articles']} articles: {stats['clusters']} clusters holding {stats['duplicates']} duplicates, "

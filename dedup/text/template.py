@@ -167,13 +167,17 @@ def _is_template(tables: Sequence[Blocks], docs: np.ndarray) -> tuple[bool, np.n
     return float(np.median(related_share)) < GROUP_RELATED, group
 
 
-def learn(tables: Sequence[Blocks], sample_keys: Sequence[bytes]) -> np.ndarray:
+def learn(
+    tables: Sequence[Blocks], sample_keys: Sequence[bytes], verdicts: dict[bytes, tuple[bool, np.ndarray]] | None = None
+) -> np.ndarray:
     """The template block keys of a corpus (sorted uint64).
 
     Args:
         tables: The blocks of each page.
         sample_keys: A stable key per page (its id's bytes): which pages are sampled
             never depends on input order.
+        verdicts: A memo of group verdicts by the sampled pages (their keys and blocks),
+            for a caller that learns again and again as pages arrive (the index).
     """
     if not tables:
         return np.empty(0, np.uint64)
@@ -196,12 +200,30 @@ def learn(tables: Sequence[Blocks], sample_keys: Sequence[bytes]) -> np.ndarray:
             continue
         docs = doc_of[starts[f] : ends[f]]
         docs = docs[np.argsort(rank[docs], kind="stable")[:SAMPLE]]
-        verdict, group = _is_template(tables, docs)
+        if verdicts is None:
+            verdict, group = _is_template(tables, docs)
+        else:
+            memo = _sample_digest(tables, sample_keys, docs)
+            if memo not in verdicts:
+                verdicts[memo] = _is_template(tables, docs)
+            verdict, group = verdicts[memo]
         members = {int(k) for k in group.tolist()} | {key}
         decided |= members
         if verdict:
             template |= members
     return np.array(sorted(template), dtype=np.uint64)
+
+
+def _sample_digest(tables: Sequence[Blocks], sample_keys: Sequence[bytes], docs: np.ndarray) -> bytes:
+    """What a group verdict depends on: the sampled pages' keys and blocks."""
+    digest = xxhash.xxh3_128()
+    for d in docs.tolist():
+        table = tables[d]
+        digest.update(sample_keys[d])
+        digest.update(table.keys.tobytes())
+        digest.update(table.words.tobytes())
+        digest.update(table.simhash.tobytes())
+    return digest.digest()
 
 
 def strip(body: str, template: np.ndarray) -> tuple[str, tuple[str, ...]]:

@@ -53,7 +53,7 @@ def test_report_text_names_the_cluster():
 
 def test_report_json_shape(seeds_json):
     data = json.loads(seeds_json)
-    assert set(data) == {"stats", "clusters", "rejected"}
+    assert set(data) == {"stats", "clusters", "rejected", "too_short"}
     assert data["stats"] == {
         "articles": 5,
         "clusters": 1,

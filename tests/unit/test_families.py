@@ -9,6 +9,7 @@ import pytest
 
 import dedup
 from dedup.families import Links, story_families
+from dedup.report import render_text
 from dedup.verify import is_truncation
 from tests.support.prose import ProseMaker
 
@@ -64,7 +65,7 @@ def test_versions_refiled_through_the_day_are_one_family(prose):
     first = "\n\n".join(p[:6])
     # The refiled version has new top paragraphs and a trimmed tail: a third of the first.
     refiled = "\n\n".join(new[:2] + p[2:4] + new[2:])
-    rendering = "\n\n".join(p[2:5])  # a site's trimmed rendering of the first version
+    rendering = "\n\n".join([p[0], p[2], p[3]])  # a site's trimmed rendering of the first version
     articles = [dedup.Article("v1", first), dedup.Article("v2", refiled), dedup.Article("site", rendering)]
     result = dedup.deduplicate(articles)
     assert together(result, "v1", "v2", "site")
@@ -107,6 +108,13 @@ def test_pages_of_a_few_words_are_never_merged(prose, words):
     assert not together(result, "page-a", "page-b")
 
 
-def test_identical_short_pages_are_still_exact_copies():
-    result = dedup.deduplicate([dedup.Article("a", "Fire on Main Street"), dedup.Article("b", "Fire on Main Street")])
-    assert [m.relation for m in result.clusters[0].members] == ["canonical", "exact"]
+def test_pages_too_short_to_judge_are_kept_and_reported_even_when_identical(prose):
+    story = "\n\n".join(para(prose) for _ in range(2))
+    articles = [dedup.Article("a", "Leggi anche"), dedup.Article("b", "Leggi anche"), dedup.Article("s1", story),
+                dedup.Article("s2", story)]
+    result = dedup.deduplicate(articles)
+    assert result.too_short == ("a", "b")
+    assert set(result.singletons) == {"a", "b"} and [c.canonical for c in result.clusters] == ["s1"]
+    assert "too short to judge" in render_text(result)
+    # With no evidence floor, two identical words are an exact copy.
+    assert dedup.deduplicate(articles, min_shared_shingles=0).stats["clusters"] == 2
