@@ -53,7 +53,7 @@ from dedup.models import Article, Cluster, Member, Rejection, Removed, Result
 from dedup.shingle import EMPTY, body_figures, body_shingles, shingles
 from dedup.text.clean import CleanedText, clean, passthrough
 from dedup.text.normalize import needs_repair, normalize, repair
-from dedup.text.template import Blocks, block_table, holds_template, learn, without_template
+from dedup.text.template import BlockTables, block_table, learn, without_template
 from dedup.verify import (
     NONE,
     CopyRule,
@@ -103,7 +103,7 @@ class Sketch:
     """``int64[rows, 4]``: sizes of each row's shingle, own-words and figure sets and head."""
     minhash_seconds: float
     prepared: list[Prepared] | None
-    blocks: list[Blocks] | None = None
+    blocks: BlockTables | None = None
     """The template blocks of each row's body, when the template is still to be learned."""
 
 
@@ -145,7 +145,7 @@ def _sketch_chunk(
         ).reshape(-1, 4),
         minhash_seconds=time.perf_counter() - started,
         prepared=prepared if keep_prepared else None,
-        blocks=[block_table(p.cleaned.body) for p in prepared]
+        blocks=BlockTables.pack([block_table(p.cleaned.body) for p in prepared])
         if template is None and config.clean.learn_template else None,
     )
 
@@ -496,10 +496,11 @@ class Deduplicator:
         ledes: list[np.ndarray | None] = []
         sizes: list[np.ndarray] = []
         prepared: list[Prepared] = []
-        tables: list[Blocks] = []
+        tables: list[BlockTables] = []
         minhash_seconds = 0.0
         for sketch in _in_order(_sketch_chunk, self.config, chunks, workers, keep):
-            tables.extend(sketch.blocks or [])
+            if sketch.blocks is not None:
+                tables.append(sketch.blocks)
             positions.extend(-1 if row < 0 else len(facts) + row for row in sketch.outcomes)
             rejected.extend(sketch.rejected)
             removed.update((f.id, r) for f, r in zip(sketch.facts, sketch.removed) if r)
@@ -521,9 +522,11 @@ class Deduplicator:
         template_seconds = 0.0
         if cfg.clean.learn_template:
             t = time.perf_counter()
-            template = learn(tables, [f.id.encode("utf-8") for f in facts])
-            rows = np.array([row for row, table in enumerate(tables) if holds_template(table, template)], np.int64)
+            packed = BlockTables.join(tables)
             del tables
+            template = learn(packed, [f.id.encode("utf-8") for f in facts])
+            rows = packed.holding(template)
+            del packed
             if rows.size:
                 sketched = self._without_template(sketched, articles, rows, template, workers)
             template_seconds = time.perf_counter() - t

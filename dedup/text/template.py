@@ -5,9 +5,9 @@ photos (18)") is the same text on pages whose articles are otherwise unrelated.
 No word list can know every site and language; the corpus shows it:
 
 * A page body is cut into **blocks**: its lines, and the sentences of lines over
-  :data:`LONG_LINE` words. A block's **key** is its casefolded text with digits
-  read as 0 and punctuation as spaces, so "Comments (368)" and "Comments (153)"
-  are one block.
+  :data:`LONG_LINE` words (cut after a sentence end and a space). A block's **key**
+  is its casefolded text with digits read as 0 and punctuation as spaces, so
+  "Comments (368)" and "Comments (153)" are one block.
 * For a block found on at least :data:`MIN_DOCS` pages, take those pages (at most
   :data:`SAMPLE`, picked by a stable hash of their ids), its **group** (the blocks on
   at least :data:`GROUP_SHARE` of them) and each page's **rest** (its prose blocks,
@@ -49,10 +49,11 @@ import numpy as np
 import xxhash
 
 from dedup.models import Removed
-from dedup.text.clean import CleanedText, split_sentences, word_count
+from dedup.shingle import _token_hashes_and_starts
+from dedup.text.clean import CleanedText, word_count
 
 LONG_LINE = 25
-"""Lines over this many words are cut into sentences."""
+"""Lines of more than this many words (spaces + 1) are cut into sentences."""
 MIN_DOCS = 3
 SAMPLE = 60
 GROUP_SHARE = 0.8
@@ -64,6 +65,18 @@ RELATED_BITS = 16
 SIMHASH_MIN_LETTERS = 4
 
 _NOT_WORD = re.compile(r"[\W_]+")
+_NOT_WORD_LINE = re.compile(r"(?:[^\w\n]|_)+")
+_ENDS = tuple(end + closer for end in ".!?…" for closer in ("", *"\"'”’)]"))
+
+
+def _sentences(line: str) -> list[str]:
+    """A long line cut into sentences: after a sentence end (perhaps with one closing
+    quote or bracket) followed by a space. Initials and abbreviations cut too; block keys
+    only need to cut the same way everywhere."""
+    for end in _ENDS:
+        if end + " " in line:
+            line = line.replace(end + " ", end + "\x00")
+    return [part.strip() for part in line.split("\x00") if part.strip()]
 _DIGIT = re.compile(r"\d")
 _BITS = np.uint64(1) << np.arange(64, dtype=np.uint64)
 
@@ -84,14 +97,68 @@ class Blocks:
 EMPTY_BLOCKS = Blocks(np.empty(0, np.uint64), np.empty(0, np.int64), np.empty(0, np.uint64))
 
 
+class BlockTables:
+    """The blocks of many pages packed end to end (three flat arrays and offsets): what a
+    batch keeps of every page until the template is learned.
+
+    Example:
+        >>> tables = BlockTables.pack([block_table("One line here.\\nAnother line."), EMPTY_BLOCKS])
+        >>> len(tables), tables[0].keys.size, tables[1].keys.size
+        (2, 2, 0)
+    """
+
+    def __init__(self, keys: np.ndarray, words: np.ndarray, simhash: np.ndarray, offsets: np.ndarray) -> None:
+        self.keys, self.words, self.simhash, self.offsets = keys, words, simhash, offsets
+
+    @classmethod
+    def pack(cls, tables: Sequence[Blocks]) -> BlockTables:
+        offsets = np.zeros(len(tables) + 1, dtype=np.int64)
+        np.cumsum([t.keys.size for t in tables], out=offsets[1:])
+        empty = [EMPTY_BLOCKS]
+        return cls(
+            np.concatenate([t.keys for t in tables] + [e.keys for e in empty]),
+            np.concatenate([t.words for t in tables] + [e.words for e in empty]).astype(np.int32),
+            np.concatenate([t.simhash for t in tables] + [e.simhash for e in empty]),
+            offsets,
+        )
+
+    @classmethod
+    def join(cls, parts: Sequence[BlockTables]) -> BlockTables:
+        if not parts:
+            return cls.pack([])
+        starts = np.cumsum([0] + [p.offsets[-1] for p in parts[:-1]])
+        offsets = np.concatenate([[0]] + [p.offsets[1:] + start for p, start in zip(parts, starts)])
+        return cls(
+            np.concatenate([p.keys for p in parts]), np.concatenate([p.words for p in parts]),
+            np.concatenate([p.simhash for p in parts]), offsets.astype(np.int64),
+        )
+
+    def __len__(self) -> int:
+        return self.offsets.size - 1
+
+    def __getitem__(self, row: int) -> Blocks:
+        a, b = self.offsets[row], self.offsets[row + 1]
+        return Blocks(self.keys[a:b], self.words[a:b].astype(np.int64), self.simhash[a:b])
+
+    def __iter__(self) -> Iterator[Blocks]:
+        return (self[row] for row in range(len(self)))
+
+    def holding(self, template: np.ndarray) -> np.ndarray:
+        """The rows that hold a template block."""
+        if not template.size or not self.keys.size:
+            return np.empty(0, dtype=np.int64)
+        row = np.repeat(np.arange(len(self), dtype=np.int64), np.diff(self.offsets))
+        return np.unique(row[np.isin(self.keys, template)])
+
+
 def blocks(body: str) -> Iterator[str]:
     """The blocks of a body: its lines, and the sentences of lines over :data:`LONG_LINE` words."""
     for line in body.split("\n"):
         line = line.strip()
         if not line:
             continue
-        if len(line.split()) > LONG_LINE:
-            yield from (s for s in split_sentences(line) if s.strip())
+        if line.count(" ") >= LONG_LINE:
+            yield from _sentences(line)
         else:
             yield line
 
@@ -111,24 +178,63 @@ def simhash(words: Sequence[str]) -> int:
     if not unique:
         return 0
     hashes = np.fromiter((_hash(w) for w in unique), dtype=np.uint64, count=len(unique))
-    votes = ((hashes[:, None] & _BITS) != 0).sum(axis=0)
-    return int(_BITS[2 * votes > len(unique)].sum()) if (2 * votes > len(unique)).any() else 0
+    return int(_simhashes(hashes, np.zeros(hashes.size, dtype=np.int64), 1)[0])
+
+
+def _simhashes(hashes: np.ndarray, block: np.ndarray, blocks: int) -> np.ndarray:
+    """The SimHash of each block from its words' hashes (``block``: each word's block;
+    a block's repeated words vote once)."""
+    tagged = hashes ^ (block.astype(np.uint64) * np.uint64(0x9E3779B97F4A7C15))
+    _, first = np.unique(tagged, return_index=True)
+    block, hashes = block[first], hashes[first]
+    counts = np.bincount(block, minlength=blocks)
+    bits = np.unpackbits(hashes.astype("<u8").view(np.uint8).reshape(-1, 8), axis=1, bitorder="little")
+    member = np.zeros((blocks, block.size), dtype=np.float32)
+    member[block, np.arange(block.size)] = 1.0
+    won = 2 * (member @ bits.astype(np.float32)) > counts[:, None]
+    return (won.astype(np.uint64) << np.arange(64, dtype=np.uint64)).sum(axis=1, dtype=np.uint64)
+
+
+_ASCII_KEY = bytes(
+    ord("0") if chr(c).isdigit() else c if chr(c).isalnum() or c == 10 else ord(" ") for c in range(256)
+)
+
+
+def _normalised_lines(text: str) -> list[str]:
+    """:func:`block_key` of every line of ``text`` (one pass; ASCII text by a byte table)."""
+    if text.isascii():
+        lines = text.lower().encode("ascii").translate(_ASCII_KEY).decode("ascii").split("\n")
+        return [" ".join(line.split()) for line in lines]
+    return [k.strip() for k in _NOT_WORD_LINE.sub(" ", _DIGIT.sub("0", text.casefold())).split("\n")]
 
 
 def block_table(body: str) -> Blocks:
-    """The blocks of a page body (see :func:`blocks`) with their keys, words and SimHashes."""
-    keys, words, sims = [], [], []
-    for block in blocks(body):
-        key = block_key(block)
-        if not key:
-            continue
-        tokens = key.split()
-        keys.append(_hash(key))
-        words.append(len(tokens))
-        sims.append(simhash([t for t in tokens if len(t) >= SIMHASH_MIN_LETTERS]))
-    if not keys:
+    """The blocks of a page body (see :func:`blocks`) with their keys, words and SimHashes.
+
+    Keys are normalised in one pass over the body; words are hashed by the shingler's
+    tokeniser (compiled when numba is present); the SimHash takes the words of four
+    letters or more, and every letter of scripts written without spaces.
+    """
+    parts = list(blocks(body))
+    if not parts:
         return EMPTY_BLOCKS
-    return Blocks(np.array(keys, np.uint64), np.array(words, np.int64), np.array(sims, np.uint64))
+    keys = _normalised_lines("\n".join(parts))
+    kept = [i for i, k in enumerate(keys) if k]
+    if not kept:
+        return EMPTY_BLOCKS
+    keys = [keys[i] for i in kept]
+    text = "\n".join(keys)
+    hashes, starts = _token_hashes_and_starts(text)
+    lines = np.cumsum(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32) == 10)
+    block = lines[starts] if starts.size else np.empty(0, dtype=np.int64)
+    ends = np.append(starts[1:], len(text) + 1)
+    gap = ends - starts
+    letters = gap - 1
+    words = np.bincount(block, minlength=len(keys)).astype(np.int64) if block.size else np.zeros(len(keys), np.int64)
+    voting = (letters >= SIMHASH_MIN_LETTERS) | (gap == 1)
+    sims = _simhashes(hashes[voting], block[voting], len(keys))
+    key_hashes = np.fromiter((_hash(k) for k in keys), dtype=np.uint64, count=len(keys))
+    return Blocks(key_hashes, words, sims)
 
 
 def _related(a: np.ndarray, b: np.ndarray) -> np.ndarray:
@@ -140,7 +246,7 @@ def _related(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (bits <= RELATED_BITS).any(axis=1)
 
 
-def _is_template(tables: Sequence[Blocks], docs: np.ndarray) -> tuple[bool, np.ndarray]:
+def _is_template(tables: Sequence[Blocks] | BlockTables, docs: np.ndarray) -> tuple[bool, np.ndarray]:
     """Whether the group of the sampled ``docs`` is template, and the group's keys."""
     holding = [np.unique(tables[d].keys) for d in docs.tolist()]
     keys, counts = np.unique(np.concatenate(holding), return_counts=True)
@@ -168,7 +274,7 @@ def _is_template(tables: Sequence[Blocks], docs: np.ndarray) -> tuple[bool, np.n
 
 
 def learn(
-    tables: Sequence[Blocks], sample_keys: Sequence[bytes], verdicts: dict[bytes, tuple[bool, np.ndarray]] | None = None
+    tables: Sequence[Blocks] | BlockTables, sample_keys: Sequence[bytes], verdicts: dict[bytes, tuple[bool, np.ndarray]] | None = None
 ) -> np.ndarray:
     """The template block keys of a corpus (sorted uint64).
 
@@ -181,11 +287,14 @@ def learn(
     """
     if not tables:
         return np.empty(0, np.uint64)
-    per_doc = [np.unique(t.keys) for t in tables]
-    flat = np.concatenate(per_doc)
-    doc_of = np.repeat(np.arange(len(tables), dtype=np.int64), [k.size for k in per_doc])
+    if not isinstance(tables, BlockTables):
+        tables = BlockTables.pack(tables)
+    flat = tables.keys
+    doc_of = np.repeat(np.arange(len(tables), dtype=np.int64), np.diff(tables.offsets))
     order = np.lexsort((doc_of, flat))
     flat, doc_of = flat[order], doc_of[order]
+    once = np.r_[True, (flat[1:] != flat[:-1]) | (doc_of[1:] != doc_of[:-1])]  # a key once per page
+    flat, doc_of = flat[once], doc_of[once]
     starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
     ends = np.r_[starts[1:], flat.size]
     frequent = np.flatnonzero(ends - starts >= MIN_DOCS)
@@ -214,7 +323,7 @@ def learn(
     return np.array(sorted(template), dtype=np.uint64)
 
 
-def _sample_digest(tables: Sequence[Blocks], sample_keys: Sequence[bytes], docs: np.ndarray) -> bytes:
+def _sample_digest(tables: Sequence[Blocks] | BlockTables, sample_keys: Sequence[bytes], docs: np.ndarray) -> bytes:
     """What a group verdict depends on: the sampled pages' keys and blocks."""
     digest = xxhash.xxh3_128()
     for d in docs.tolist():
@@ -237,8 +346,8 @@ def strip(body: str, template: np.ndarray) -> tuple[str, tuple[str, ...]]:
         stripped = line.strip()
         if not stripped:
             continue
-        if len(stripped.split()) > LONG_LINE:
-            parts = [s for s in split_sentences(stripped) if s.strip()]
+        if stripped.count(" ") >= LONG_LINE:
+            parts = _sentences(stripped)
         else:
             parts = [stripped]
         keep = []
@@ -269,4 +378,4 @@ def holds_template(table: Blocks, template: np.ndarray) -> bool:
     return bool(template.size) and bool(np.isin(table.keys, template).any())
 
 
-__all__ = ["Blocks", "block_table", "holds_template", "learn", "strip", "without_template"]
+__all__ = ["BlockTables", "Blocks", "block_table", "holds_template", "learn", "strip", "without_template"]
