@@ -302,6 +302,7 @@ _FLAT_OPTIONS: dict[str, tuple[str, str]] = {
     "recurring_after_hours": ("verify", "recurring_after_hours"),
     "window_days": ("verify", "window_days"),
     "min_shared_shingles": ("verify", "min_shared_shingles"),
+    "rendering_share": ("cluster", "rendering_share"),
     "shingle_size": ("shingle", "size"),
     "num_perm": ("minhash", "num_perm"),
     "seed": ("minhash", "seed"),
