@@ -35,6 +35,8 @@ def corpus(name: str) -> list[Article]:
         return [a for a in read_articles([SEEDS]) if isinstance(a, Article)]
     if name == "scrape_dev":
         return [a for a in read_articles([dev_corpus()]) if isinstance(a, Article)]
+    if name == "bbc":
+        return [a for a in read_articles([shared_file(BBC)]) if isinstance(a, Article)]
     return news_day_articles()
 
 
@@ -45,7 +47,7 @@ def index_families(location: str, articles: list[Article], config: DedupConfig) 
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-@pytest.mark.parametrize("name", ["seeds", "scrape_dev", "news_day"])
+@pytest.mark.parametrize("name", ["seeds", "scrape_dev", "news_day", pytest.param("bbc", marks=pytest.mark.slow)])
 def test_index_holds_the_reports_families_in_any_order(request, tmp_path, backend: str, name: str) -> None:  # noqa: ANN001
     articles = corpus(name)
     config = DedupConfig()
