@@ -48,6 +48,12 @@ def test_streaming_through_the_index_gives_the_clusters_of_a_batch_report(index_
     assert statuses["rejected"] == report["stats"]["rejected"]
     stats = json.loads(out(run("index", "stats", "--db", index_location)))
     assert (stats["clusters"], stats["duplicates"]) == (report["stats"]["clusters"], report["stats"]["duplicates"])
+    # 'index clusters' lists the families in the report's form (cluster ids are the index's own).
+    listed = json.loads(out(run("index", "clusters", "--db", index_location)))["clusters"]
+    without_ids = [{k: v for k, v in c.items() if k != "cluster_id"} for c in listed]
+    assert sorted(without_ids, key=lambda c: c["canonical"]) == [
+        {k: v for k, v in c.items() if k != "cluster_id"} for c in report["clusters"]
+    ]
 
 
 def test_check_remove_and_expire_commands(tmp_path, seeds_dir):
