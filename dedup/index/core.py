@@ -129,6 +129,7 @@ class Index:
         self._workers = workers
         self._bands, self._rows = self.config.lsh_params()
         self._verdicts: dict[bytes, tuple[bool, np.ndarray]] = {}  # template group verdicts seen
+        self._tables: dict[int, Blocks] = {}  # stored rows' template blocks (they never change)
 
     def _settle_config(self, config: DedupConfig | None) -> DedupConfig:
         stored = self._store.meta("config")
@@ -391,10 +392,15 @@ class Index:
 
     def _learn(self) -> np.ndarray:
         """The template learned from the stored articles, as a batch run learns it."""
-        tables = self._store.frequent_block_tables(MIN_DOCS)
-        if len(self._verdicts) > _VERDICTS_KEPT:
+        rows = self._store.frequent_block_rows(MIN_DOCS)
+        if len(self._verdicts) > _VERDICTS_KEPT or len(self._tables) > _VERDICTS_KEPT:
             self._verdicts.clear()
-        return learn([t for _, t in tables], [i.encode("utf-8") for i, _ in tables], self._verdicts)
+            self._tables.clear()
+        missing = [rid for rid, _ in rows if rid not in self._tables]
+        self._tables.update(self._store.block_tables(missing))
+        tables = [self._tables[rid] for rid, _ in rows]
+        ids = [article_id.encode("utf-8") for _, article_id in rows]
+        return learn(tables, ids, self._verdicts, identities=[rid for rid, _ in rows])
 
     def _without_template(self, new: _Sketched, template: np.ndarray) -> _Sketched | Rejection:
         """The article with the template's blocks left out (itself when it holds none)."""

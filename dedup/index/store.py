@@ -277,13 +277,24 @@ class Store(abc.ABC):
             "HAVING COUNT(*) >= ? LIMIT 1", (rid, min_docs),
         ) is not None
 
-    def frequent_block_tables(self, min_docs: int) -> list[tuple[str, Blocks]]:
-        """The id and blocks of every row holding a block key found on ``min_docs`` rows or more."""
+    def frequent_block_rows(self, min_docs: int) -> list[tuple[int, str]]:
+        """The row and id of every article holding a block key found on ``min_docs`` rows or more."""
         cursor = self._execute(
-            "SELECT id, blocks FROM articles WHERE rid IN (SELECT DISTINCT rid FROM blocks WHERE key IN "
-            "(SELECT key FROM blocks GROUP BY key HAVING COUNT(*) >= ?))", (min_docs,),
+            "SELECT rid, id FROM articles WHERE rid IN (SELECT DISTINCT rid FROM blocks WHERE key IN "
+            "(SELECT key FROM blocks GROUP BY key HAVING COUNT(*) >= ?)) ORDER BY rid", (min_docs,),
         )
-        return [(article_id, _blocks_of(blob)) for article_id, blob in cursor.fetchall()]
+        return [(int(rid), article_id) for rid, article_id in cursor.fetchall()]
+
+    def block_tables(self, rows: Sequence[int]) -> dict[int, Blocks]:
+        """The template blocks of each of ``rows`` (a row's blocks never change)."""
+        found: dict[int, Blocks] = {}
+        rows = sorted(set(int(r) for r in rows))
+        for first in range(0, len(rows), 500):
+            part = rows[first : first + 500]
+            marks = ", ".join("?" * len(part))
+            cursor = self._execute(f"SELECT rid, blocks FROM articles WHERE rid IN ({marks})", part)
+            found.update((int(rid), _blocks_of(blob)) for rid, blob in cursor.fetchall())
+        return found
 
     def block_holders(self, keys: np.ndarray) -> list[int]:
         """Rows holding any of the block ``keys``."""

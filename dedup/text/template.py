@@ -274,7 +274,8 @@ def _is_template(tables: Sequence[Blocks] | BlockTables, docs: np.ndarray) -> tu
 
 
 def learn(
-    tables: Sequence[Blocks] | BlockTables, sample_keys: Sequence[bytes], verdicts: dict[bytes, tuple[bool, np.ndarray]] | None = None
+    tables: Sequence[Blocks] | BlockTables, sample_keys: Sequence[bytes],
+    verdicts: dict[bytes, tuple[bool, np.ndarray]] | None = None, identities: Sequence[int] | None = None,
 ) -> np.ndarray:
     """The template block keys of a corpus (sorted uint64).
 
@@ -284,6 +285,8 @@ def learn(
             never depends on input order.
         verdicts: A memo of group verdicts by the sampled pages (their keys and blocks),
             for a caller that learns again and again as pages arrive (the index).
+        identities: A number per page that names its blocks for ever (the index's row):
+            the memo is then keyed by these instead of a digest of the blocks.
     """
     if not tables:
         return np.empty(0, np.uint64)
@@ -312,7 +315,10 @@ def learn(
         if verdicts is None:
             verdict, group = _is_template(tables, docs)
         else:
-            memo = _sample_digest(tables, sample_keys, docs)
+            memo = (
+                _sample_digest(tables, sample_keys, docs) if identities is None
+                else np.asarray([identities[d] for d in docs.tolist()], dtype=np.int64).tobytes()
+            )
             if memo not in verdicts:
                 verdicts[memo] = _is_template(tables, docs)
             verdict, group = verdicts[memo]
