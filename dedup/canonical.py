@@ -47,6 +47,19 @@ def _rule_key(rule: str, facts: ArticleFacts) -> Any:
     return facts.id
 
 
+def time_order(facts: ArticleFacts) -> tuple[int, float, str]:
+    """Where an article stands when a family is listed in time order: dated ones by
+    publication time, then the undated; ties by id.
+
+    Example:
+        >>> time_order(ArticleFacts("b", 10, None, 0.0)) > time_order(ArticleFacts("a", 10, None, 0.0))
+        True
+    """
+    if facts.published is None:
+        return (1, 0.0, facts.id)
+    return (0, utc(facts.published).timestamp(), facts.id)
+
+
 def sort_key(facts: ArticleFacts, policy: Sequence[str]) -> tuple[Any, ...]:
     """The article's key under the policy: smaller is a better canonical."""
     return tuple(_rule_key(rule, facts) for rule in policy)

@@ -718,7 +718,7 @@ def build_cluster(
     """
     head, reason = canon.elect(rows, facts, policy)
     members = [Member(ids[head], 1.0, 1.0, 1.0, "canonical", 1.0)]
-    for row in sorted((r for r in rows if r != head), key=lambda r: ids[r]):
+    for row in sorted((r for r in rows if r != head), key=lambda r: canon.time_order(facts[r])):
         s = pair_score(row, head)
         members.append(
             Member(

@@ -68,7 +68,8 @@ _PREPARED_SCHEMA = (
 )
 _MEMBER_SCHEMA = (
     "id string, cluster_id string, canonical_id string, is_canonical boolean, jaccard double, "
-    "containment double, canonical_containment double, own_containment double, relation string, reason string"
+    "containment double, canonical_containment double, own_containment double, relation string, reason string, "
+    "published_us long"
 )
 _EDGE_SCHEMA = "a string, b string, shared long, inside long, truncation boolean"
 _MICROS = 1_000_000
@@ -274,10 +275,22 @@ def _cluster_component(config: DedupConfig) -> Any:
                     "is_canonical": member.relation == "canonical", "jaccard": member.jaccard,
                     "containment": member.containment, "canonical_containment": member.canonical_containment,
                     "own_containment": member.own_containment, "relation": member.relation, "reason": cluster.reason,
+                    "published_us": _micros_or_none(published[row_of[member.id]]),
                 })
         return pd.DataFrame(rows, columns=[name for name, _ in _columns(_MEMBER_SCHEMA)])
 
     return clusters
+
+
+def _micros_or_none(value: Any) -> int | None:
+    """A date in microseconds from a pandas cell (NaN when missing), or None."""
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) else int(value)
+
+
+def _time_order(row: Any) -> tuple[int, int, str]:
+    """A member row's place in its family's time order, as :func:`dedup.canonical.time_order`."""
+    published = row["published_us"]
+    return (1, 0, row["id"]) if published is None else (0, int(published), row["id"])
 
 
 def connected_components(edges: Any, max_rounds: int = 64) -> Any:
@@ -455,7 +468,7 @@ def to_result(df: Any, id_col: str = "id", text_col: str = "text", config: Dedup
         head = next(r for r in rows if r["is_canonical"])
         members = [Member(head["id"], 1.0, 1.0, 1.0, "canonical", 1.0)] + [
             Member(r["id"], r["jaccard"], r["containment"], r["canonical_containment"], r["relation"], r["own_containment"])
-            for r in sorted((r for r in rows if not r["is_canonical"]), key=lambda r: r["id"])
+            for r in sorted((r for r in rows if not r["is_canonical"]), key=_time_order)
         ]
         clusters.append(Cluster(head["cluster_id"], head["id"], head["reason"], tuple(members)))
     clusters.sort(key=lambda c: c.canonical)

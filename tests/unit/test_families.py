@@ -118,3 +118,20 @@ def test_pages_too_short_to_judge_are_kept_and_reported_even_when_identical(pros
     assert "too short to judge" in render_text(result)
     # With no evidence floor, two identical words are an exact copy.
     assert dedup.deduplicate(articles, min_shared_shingles=0).stats["clusters"] == 2
+
+
+def test_members_are_listed_in_time_order_after_the_canonical(prose):
+    from datetime import datetime, timedelta, timezone
+
+    text = "\n\n".join(para(prose) for _ in range(3))
+    start = datetime(2024, 5, 1, 7, 13, tzinfo=timezone.utc)
+    articles = [
+        dedup.Article("a-late", text + " Updated.", published=start + timedelta(hours=4)),
+        dedup.Article("b-early", text, published=start),
+        dedup.Article("c-undated", text + " More."),
+        dedup.Article("d-middle", text, published=start + timedelta(hours=1)),
+    ]
+    [cluster] = dedup.deduplicate(articles, canonical_policy=["most_complete"]).clusters
+    others = [m.id for m in cluster.members[1:]]
+    dated = [i for i in ("b-early", "d-middle", "a-late", "c-undated") if i != cluster.canonical]
+    assert others == dated
