@@ -64,7 +64,6 @@ GROUP_RELATED = 0.25
 RELATED_BITS = 16
 SIMHASH_MIN_LETTERS = 4
 
-_NOT_WORD = re.compile(r"[\W_]+")
 _NOT_WORD_LINE = re.compile(r"(?:[^\w\n]|_)+")
 _ENDS = tuple(end + closer for end in ".!?…" for closer in ("", *"\"'”’)]"))
 
@@ -151,34 +150,28 @@ class BlockTables:
         return np.unique(row[np.isin(self.keys, template)])
 
 
-def blocks(body: str) -> Iterator[str]:
-    """The blocks of a body: its lines, and the sentences of lines over :data:`LONG_LINE` words."""
+def _line_blocks(body: str) -> Iterator[list[str]]:
+    """The blocks of each non-empty line of a body: the line, or its sentences when it
+    has over :data:`LONG_LINE` words."""
     for line in body.split("\n"):
         line = line.strip()
-        if not line:
-            continue
-        if line.count(" ") >= LONG_LINE:
-            yield from _sentences(line)
-        else:
-            yield line
+        if line:
+            yield _sentences(line) if line.count(" ") >= LONG_LINE else [line]
+
+
+def blocks(body: str) -> Iterator[str]:
+    """The blocks of a body: its lines, and the sentences of lines over :data:`LONG_LINE` words."""
+    for parts in _line_blocks(body):
+        yield from parts
 
 
 def block_key(block: str) -> str:
     """Casefolded, digits as 0, punctuation as single spaces."""
-    return _NOT_WORD.sub(" ", _DIGIT.sub("0", block.casefold())).strip()
+    return " ".join(_normalised_lines(block.replace("\n", " ")))
 
 
 def _hash(text: str) -> int:
     return xxhash.xxh3_64_intdigest(text.encode("utf-8"))
-
-
-def simhash(words: Sequence[str]) -> int:
-    """64-bit SimHash of a set of words (xxh3-64 of each, one vote per word)."""
-    unique = sorted(set(words))
-    if not unique:
-        return 0
-    hashes = np.fromiter((_hash(w) for w in unique), dtype=np.uint64, count=len(unique))
-    return int(_simhashes(hashes, np.zeros(hashes.size, dtype=np.int64), 1)[0])
 
 
 def _simhashes(hashes: np.ndarray, block: np.ndarray, blocks: int) -> np.ndarray:
@@ -348,14 +341,7 @@ def strip(body: str, template: np.ndarray) -> tuple[str, tuple[str, ...]]:
     known = set(template.tolist())
     kept_lines: list[str] = []
     removed: list[str] = []
-    for line in body.split("\n"):
-        stripped = line.strip()
-        if not stripped:
-            continue
-        if stripped.count(" ") >= LONG_LINE:
-            parts = _sentences(stripped)
-        else:
-            parts = [stripped]
+    for parts in _line_blocks(body):
         keep = []
         for part in parts:
             key = block_key(part)

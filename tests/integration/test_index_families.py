@@ -24,9 +24,7 @@ def families(clusters: tuple[Cluster, ...] | list[Cluster]) -> dict[frozenset[st
 
 def news_day_articles(stories: int = 30) -> list[Article]:
     day = newsday.news_day(shared_file(BBC), seed=newsday.TEST_SEEDS[1], split="test", stories=stories)
-    from dedup import models
-
-    return [models.Article(r["id"], r["text"], title=r.get("title"), url=r.get("url"), source=r.get("source"))
+    return [Article(r["id"], r["text"], title=r.get("title"), url=r.get("url"), source=r.get("source"))
             for r in day.articles]
 
 
