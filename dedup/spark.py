@@ -48,9 +48,9 @@ import numpy as np
 
 from dedup import canonical as canon
 from dedup.cluster import group_rows
-from dedup.families import Links, story_families
 from dedup.config import DedupConfig
 from dedup.dates import epoch_hours, parse_published, utc
+from dedup.families import Links, story_families
 from dedup.lsh import band_keys
 from dedup.minhash import signatures
 from dedup.models import Article, Cluster, Member, Rejection, Result
@@ -93,10 +93,14 @@ def _published_us(value: Any) -> int | None:
     return None if moment is None else round(utc(moment).timestamp() * _MICROS)
 
 
+def _micros_or_none(value: Any) -> int | None:
+    """A date in microseconds from a pandas cell (NaN when missing), or None."""
+    return None if value is None or (isinstance(value, float) and np.isnan(value)) else int(value)
+
+
 def _from_us(value: Any) -> datetime | None:
-    if value is None or (isinstance(value, float) and np.isnan(value)):
-        return None
-    return datetime.fromtimestamp(int(value) / _MICROS, tz=timezone.utc)
+    micros = _micros_or_none(value)
+    return None if micros is None else datetime.fromtimestamp(micros / _MICROS, tz=timezone.utc)
 
 
 def _records(batch: Any) -> Iterator[Any]:
@@ -234,8 +238,7 @@ def _verify_partition(config: DedupConfig) -> Any:
 
 
 def _facts(record: Any) -> canon.ArticleFacts:
-    published = None if record.published_us is None or np.isnan(record.published_us) else _from_us(record.published_us)
-    return canon.ArticleFacts(record.id, int(record.body_words), published, float(record.boilerplate))
+    return canon.ArticleFacts(record.id, int(record.body_words), _from_us(record.published_us), float(record.boilerplate))
 
 
 def _cluster_component(config: DedupConfig) -> Any:
@@ -280,11 +283,6 @@ def _cluster_component(config: DedupConfig) -> Any:
         return pd.DataFrame(rows, columns=[name for name, _ in _columns(_MEMBER_SCHEMA)])
 
     return clusters
-
-
-def _micros_or_none(value: Any) -> int | None:
-    """A date in microseconds from a pandas cell (NaN when missing), or None."""
-    return None if value is None or (isinstance(value, float) and np.isnan(value)) else int(value)
 
 
 def _time_order(row: Any) -> tuple[int, int, str]:
