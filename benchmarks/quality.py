@@ -147,7 +147,9 @@ def structure_scores(day: newsday.NewsDay, predicted: Mapping[str, str]) -> dict
     * ``truncation``: teasers and trimmed renderings clustered with at least one page of their family;
     * ``compilation member left alone``: compilation-member pairs in different clusters;
     * ``template page left alone``: pairs of one template site's pages of different families apart;
-    * ``different stories kept apart``: predicted same-cluster pairs whose labels agree.
+    * ``different stories kept apart``: predicted same-cluster pairs whose labels agree;
+    * ``families of one story``: predicted clusters whose members all have one label
+      (a cluster that fails merges different stories).
     """
     def together(a: str, b: str) -> bool:
         return a in predicted and predicted.get(a) == predicted.get(b)
@@ -177,5 +179,9 @@ def structure_scores(day: newsday.NewsDay, predicted: Mapping[str, str]) -> dict
     predicted_pairs = [(a, b) for members in groups.values() for i, a in enumerate(members) for b in members[i + 1:]]
     rows["different stories kept apart"] = (
         sum(day.labels.get(a) == day.labels.get(b) for a, b in predicted_pairs), len(predicted_pairs)
+    )
+    clusters = [members for members in groups.values() if len(members) > 1]
+    rows["families of one story"] = (
+        sum(len({day.labels.get(i) for i in members}) == 1 for members in clusters), len(clusters)
     )
     return rows

@@ -85,11 +85,12 @@ def test_seeds_unchanged(shared_data):  # noqa: ANN001
     ]
 
 
-@pytest.mark.parametrize("split", ["tune", "test"])
-def test_news_day_quality(benchmark, shared_data, report_table, split):  # noqa: ANN001
-    """dedup and the plain recipe on each simulated news day of a split, with the score
-    per structure (``docs/quality.md`` says which split motivated and which confirmed each rule)."""
-    seeds = newsday.TUNE_SEEDS if split == "tune" else newsday.TEST_SEEDS
+@pytest.mark.parametrize("name", ["tune", "test", "holdout"])
+def test_news_day_quality(benchmark, shared_data, report_table, name):  # noqa: ANN001
+    """dedup and the plain recipe on each simulated news day of a set of seeds, with the
+    score per structure (``docs/quality.md`` says which set motivated and which confirmed each rule)."""
+    split = "tune" if name == "tune" else "test"
+    seeds = {"tune": newsday.TUNE_SEEDS, "test": newsday.TEST_SEEDS, "holdout": newsday.HOLDOUT_SEEDS}[name]
     days = [newsday.news_day(shared_data / "bbc.jsonl", seed=seed, split=split) for seed in seeds]
     corpora = [news_day_articles(day) for day in days]
 
@@ -102,13 +103,13 @@ def test_news_day_quality(benchmark, shared_data, report_table, split):  # noqa:
         ours = predicted_labels(result)
         plain, seconds = run_recipe(articles, RECIPES[PLAIN_RECIPE])
         for method, predicted in (("dedup (defaults)", ours), (PLAIN_RECIPE, plain)):
-            runs.append(Run(method, f"news day {split} {day.seed}", score_clusters(day.labels, predicted), 0.0, predicted))
+            runs.append(Run(method, f"news day {name} {day.seed}", score_clusters(day.labels, predicted), 0.0, predicted))
             rows.append((method, day.seed, structure_scores(day, predicted)))
     names = list(rows[0][2])
     lines = ["| method | seed | " + " | ".join(names) + " |", "|---|---|" + "---|" * len(names)]
     for method, seed, cells in rows:
         lines.append(f"| {method} | {seed} | " + " | ".join(f"{a}/{b} = {a / b:.3f}" if b else "-" for a, b in cells.values()) + " |")
-    report_table(f"\n### news days, {split} seeds {seeds}\n\n" + table(runs) + "\n\nPer structure:\n\n" + "\n".join(lines))
+    report_table(f"\n### news days, {name} seeds {seeds}\n\n" + table(runs) + "\n\nPer structure:\n\n" + "\n".join(lines))
     benchmark.extra_info.update({f"{r.method} {r.data} F1": round(r.scores.f1, 4) for r in runs})
     for ours, plain in zip(runs[::2], runs[1::2]):
         assert ours.scores.f1 > plain.scores.f1, (ours.data, ours.scores.f1, plain.scores.f1)

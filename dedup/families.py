@@ -44,6 +44,10 @@ LARGER_SHARE = (1.5, 5)
 part of that larger shared text, not an item of *c*."""
 UNRELATED_ITEMS = 0.1
 """Two items sharing under this share of the smaller are different stories."""
+SAME_STORY = 0.2
+"""Two texts that hold one text are one story when they share at least this share of the
+smaller (versions of a wire story share 23-41%; a story and a page of other stories
+that quotes its lede, under 10%)."""
 ITEMS_COMPARED = 40
 """Items of one container compared pairwise to find two unrelated ones (the first by row)."""
 TRUNCATION_SIZE = 0.8
@@ -133,6 +137,53 @@ def _ambiguous(links: Links, sizes: np.ndarray, rank: np.ndarray, whole: float) 
     return drop
 
 
+def _between_stories(
+    links: Links, keep: np.ndarray, sizes: np.ndarray, overlap: Callable[[int, int], int], rank: np.ndarray
+) -> np.ndarray:
+    """Pairs that would chain two different stories through a text inside both.
+
+    Texts that hold one text are the same story only when they share at least
+    ``SAME_STORY`` of the smaller: a teaser inside a story and inside
+    an aggregator page whose only matched snippet it is, a caption inside a story and
+    a gallery. The held text stays with the group of related containers that holds it
+    most often (texts with the same shingles counted once; then with the most shared
+    shingles, then the better canonical)."""
+    drop = np.zeros(links.pairs.shape[0], dtype=bool)
+    held: dict[int, list[tuple[int, int]]] = {}  # text -> [(container, edge)]
+    twin: dict[int, int] = {}  # text -> the smallest row with the same shingles
+    for k, ((a, b), count, inside) in enumerate(zip(links.pairs.tolist(), links.shared.tolist(), links.inside.tolist())):
+        if inside == 3 and count == sizes[a] == sizes[b]:
+            low, high = min(a, b), max(a, b)
+            twin[high] = min(twin.get(high, high), twin.get(low, low))
+        if keep[k] and inside in (1, 2):
+            x, c = (a, b) if inside == 1 else (b, a)
+            held.setdefault(x, []).append((c, k))
+    for x in sorted(held):
+        containers = sorted(held[x], key=lambda ck: (int(rank[ck[0]]), ck[0]))
+        if len(containers) < 2:
+            continue
+        groups: list[list[tuple[int, int]]] = []
+        for c, k in containers:
+            for group in groups:
+                first = group[0][0]
+                if overlap(first, c) >= SAME_STORY * min(sizes[first], sizes[c]):
+                    group.append((c, k))
+                    break
+            else:
+                groups.append([(c, k)])
+        if len(groups) < 2:
+            continue
+        best = max(
+            groups,
+            key=lambda g: (len({twin.get(c, c) for c, _ in g}), sum(int(links.shared[k]) for _, k in g), -int(rank[g[0][0]])),
+        )
+        for group in groups:
+            if group is not best:
+                for _, k in group:
+                    drop[k] = True
+    return drop
+
+
 def story_families(
     n: int, links: Links, sizes: np.ndarray, shared: Callable[[int, int], int], rank: np.ndarray | None = None,
     whole: float = 0.7,
@@ -183,6 +234,21 @@ def story_families(
                 found.append(x)
         return sorted(found)
 
+    def lead_of(c: int, compilations: set[int]) -> list[int]:
+        """The truncations of ``c`` that begin another story: a text they are a truncation
+        of that is not inside ``c`` and shares nothing else with it."""
+        found = []
+        for x, count, truncation in inclusions.get(c, []):
+            if not truncation or sizes[x] >= ITEM_SHARE * sizes[c]:
+                continue
+            bound = LARGER_SHARE[0] * count + LARGER_SHARE[1]
+            if any(
+                h != c and h not in compilations and (h, c) not in edge_of and overlap(h, c) <= bound
+                for h in sorted(homes.get(x, ()))
+            ):
+                found.append(x)
+        return found
+
     def unrelated_pair(items: list[int]) -> bool:
         for x, y in itertools.combinations(items[:ITEMS_COMPARED], 2):
             if overlap(x, y) < UNRELATED_ITEMS * min(sizes[x], sizes[y]):
@@ -192,7 +258,10 @@ def story_families(
     compilations: set[int] = set()
     while True:
         items = {c: items_of(c, compilations) for c in sorted(inclusions)}
-        found = {c for c, its in items.items() if len(its) > 1 and c not in compilations and unrelated_pair(its)}
+        found = {
+            c for c, its in items.items()
+            if c not in compilations and unrelated_pair(sorted(its + lead_of(c, compilations)))
+        }
         if not found:
             break
         compilations |= found
@@ -203,6 +272,7 @@ def story_families(
             if (c in compilations and x not in compilations) or x in items.get(c, ()):
                 contains.add((c, x))
                 keep[edge_of[(x, c)]] = False
+    keep &= ~_between_stories(links, keep, sizes, overlap, rank)
     keep &= ~_ambiguous(links, sizes, rank, whole)
     labels = connected_components(n, links.pairs[keep])
     return Families(labels, frozenset(compilations), tuple(sorted(contains)))

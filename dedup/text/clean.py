@@ -553,6 +553,7 @@ def clean(text: str) -> CleanedText:
         kinds.append(kind)
 
     _keep_tables(blocks, kinds)
+    _keep_gallery_captions(blocks, counts, kinds)
 
     # Repeated blocks: an exact repeat, or a block whose text also stands inside a
     # longer prose block (a lede printed twice, a caption that quotes the body).
@@ -616,6 +617,17 @@ def _keep_tables(blocks: list[str], kinds: list[str | None]) -> None:
             for i in run:
                 kinds[i] = None
         start = end
+
+
+def _keep_gallery_captions(blocks: list[str], counts: list[int], kinds: list[str | None]) -> None:
+    """Keep the captions of a gallery: when caption sentences carrying a credit hold
+    more prose words than the rest of the page, they are its text, not side notes
+    (their credits are still cut, sentence by sentence)."""
+    captions = [i for i, kind in enumerate(kinds) if kind == "credit" and _is_prose(blocks[i], counts[i])]
+    caption_words = sum(counts[i] for i in captions)
+    if caption_words and caption_words > sum(n for n, kind in zip(counts, kinds) if kind is None):
+        for i in captions:
+            kinds[i] = None
 
 
 def _inside_longer(key: str, keys: list[str], index: int) -> bool:

@@ -51,6 +51,10 @@ TUNE_SEEDS: tuple[int, ...] = (1, 2, 3)
 TEST_SEEDS: tuple[int, ...] = (101, 102, 103)
 """Seeds of the corpora that confirm them (never looked at while tuning)."""
 
+HOLDOUT_SEEDS: tuple[int, ...] = (104, 105, 106)
+"""Test-split seeds added once a rule had been rejected on :data:`TEST_SEEDS`: the first
+confirmation of every rule chosen after that (``docs/quality.md``)."""
+
 STRUCTURES: tuple[str, ...] = (
     "original", "copy", "negative",
     "version", "version-full", "version-trimmed", "version-teaser",

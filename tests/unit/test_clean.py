@@ -379,3 +379,40 @@ def test_a_price_table_is_not_mistaken_for_datelines():
     cleaned = clean(table)
     assert "50.00/56.50" in cleaned.body
     assert "dateline" not in {r.kind for r in cleaned.removed}
+
+
+def _caption(sentence: str, credit: str) -> str:
+    return f"{sentence} ({credit})"
+
+
+CAPTIONS = [
+    "Firefighters work through the night to contain the blaze near the old harbour warehouses.",
+    "Supporters gather outside the court before the verdict in the long-running fraud trial.",
+    "The new tram line opens to passengers after six years of delays and budget overruns.",
+    "Farmers drive tractors through the capital to protest against the planned fuel tax.",
+]
+
+
+def test_gallery_captions_are_the_page_text_and_keep_without_their_credits():
+    page = "\n\n".join(
+        ["In pictures: the week's news"]
+        + [_caption(s, f"Photo: {name}/Agency") for s, name in zip(CAPTIONS, ["Ann Lee", "Bo Chan", "Cy Dorn", "Di Ek"])]
+    )
+    cleaned = clean(page)
+    assert all(s in cleaned.body for s in CAPTIONS)
+    assert "Agency" not in cleaned.body
+    assert any("Agency" in t for t in removed_texts(cleaned, "credit"))
+
+
+def test_a_caption_beside_longer_article_text_is_still_left_out():
+    story = " ".join(
+        [
+            "The city council voted on Tuesday to close the old harbour warehouses after the fire.",
+            "Officials said the buildings had failed three safety inspections since the spring.",
+            "Owners will be offered space in a new depot outside the city by the end of the year.",
+        ]
+    )
+    page = "\n\n".join([story, _caption(CAPTIONS[0], "Photo: Ann Lee/Agency"), story.replace("Tuesday", "Monday")])
+    cleaned = clean(page)
+    assert CAPTIONS[0] not in cleaned.body
+    assert story in cleaned.body

@@ -93,6 +93,42 @@ def test_live_blog_and_digest_absorb_none_of_their_briefs(prose):
         assert sum(1 for i in briefs if i in families) == 1
 
 
+def test_digest_led_by_one_story_and_holding_another_ties_neither(prose):
+    story_a = [para(prose) for _ in range(6)]
+    story_b = [para(prose) for _ in range(6)]
+    # The digest opens with story A's lede and lists story B's lede further down.
+    digest = "\n\n".join([story_a[0], para(prose, 25), story_b[0], para(prose, 25)])
+    articles = [
+        dedup.Article("a", "\n\n".join(story_a)), dedup.Article("a-teaser", story_a[0]),
+        dedup.Article("b", "\n\n".join(story_b)), dedup.Article("b-teaser", story_b[0]),
+        dedup.Article("digest", digest),
+    ]
+    for order in range(3):
+        random.Random(order).shuffle(articles)
+        result = dedup.deduplicate(articles)
+        assert together(result, "a", "a-teaser") and together(result, "b", "b-teaser")
+        assert "digest" not in family_of(result)
+
+
+def test_teaser_inside_a_story_and_a_page_of_other_stories_stays_with_the_story(prose):
+    story = [para(prose) for _ in range(6)]
+    teaser = story[0]
+    # Four prints of one gallery of twenty photos whose only matched caption is the teaser's text.
+    gallery = "\n\n".join([teaser] + [para(prose, 30) for _ in range(19)])
+    articles = [
+        dedup.Article("story", "\n\n".join(story)),
+        dedup.Article("story-trimmed", "\n\n".join(story[:5])),
+        dedup.Article("teaser", teaser),
+    ] + [dedup.Article(f"gallery{k}", gallery) for k in range(4)]
+    for order in range(3):
+        random.Random(order).shuffle(articles)
+        result = dedup.deduplicate(articles)
+        assert together(result, "story", "story-trimmed", "teaser")
+        families = family_of(result)
+        assert together(result, *(f"gallery{k}" for k in range(4)))
+        assert families["gallery0"] != families["story"]
+
+
 @pytest.mark.parametrize(
     "words",
     ["See all photos ({n})", "Alle Fotos ansehen ({n})", "Voir les {n} photos", "Zobacz wszystkie zdjęcia ({n})"],
