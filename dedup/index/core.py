@@ -52,7 +52,7 @@ from dedup.models import Article, Cluster, Rejection, Verdict
 from dedup.minhash import signatures
 from dedup.pipeline import Deduplicator, Prepared, Sketch, build_cluster, cluster_id_for, sketch_chunks
 from dedup.text.clean import CleanedText, word_count
-from dedup.text.template import EMPTY_BLOCKS, MIN_DOCS, Blocks, holds_template, learn
+from dedup.text.template import EMPTY_BLOCKS, MIN_DOCS, SAMPLE, Blocks, FrequentKey, choose, holds_template, judge
 from dedup.verify import (
     EMPTY,
     RELATIONS,
@@ -130,6 +130,7 @@ class Index:
         self._bands, self._rows = self.config.lsh_params()
         self._verdicts: dict[bytes, tuple[bool, np.ndarray]] = {}  # template group verdicts seen
         self._tables: dict[int, Blocks] = {}  # stored rows' template blocks (they never change)
+        self._samples: dict[int, tuple[int, np.ndarray]] = {}  # frequent block key -> (version, sampled rows)
 
     def _settle_config(self, config: DedupConfig | None) -> DedupConfig:
         stored = self._store.meta("config")
@@ -391,16 +392,32 @@ class Index:
         return self._verdict(ready, rid, assigned, write=True)
 
     def _learn(self) -> np.ndarray:
-        """The template learned from the stored articles, as a batch run learns it."""
-        rows = self._store.frequent_block_rows(MIN_DOCS)
+        """The template learned from the stored articles, as a batch run learns it.
+
+        Only the frequent keys are read; a key's sample is read again only when an
+        article holding it came or went, and a group is judged again only when its
+        sample changed."""
+        store = self._store
         if len(self._verdicts) > _VERDICTS_KEPT or len(self._tables) > _VERDICTS_KEPT:
             self._verdicts.clear()
             self._tables.clear()
-        missing = [rid for rid, _ in rows if rid not in self._tables]
-        self._tables.update(self._store.block_tables(missing))
-        tables = [self._tables[rid] for rid, _ in rows]
-        ids = [article_id.encode("utf-8") for _, article_id in rows]
-        return learn(tables, ids, self._verdicts, identities=[rid for rid, _ in rows])
+        frequent = []
+        for key, pages, version in store.frequent_block_keys(MIN_DOCS):
+            known = self._samples.get(key)
+            if known is None or known[0] != version:
+                known = (version, np.array(store.block_sample(key, SAMPLE), dtype=np.int64))
+                self._samples[key] = known
+            frequent.append(FrequentKey(key, pages, known[1]))
+
+        def verdict_of(rows: np.ndarray) -> tuple[bool, np.ndarray]:
+            memo = rows.tobytes()
+            if memo not in self._verdicts:
+                self._tables.update(store.block_tables([r for r in rows.tolist() if r not in self._tables]))
+                tables = [self._tables[r] for r in rows.tolist()]
+                self._verdicts[memo] = judge(tables, np.arange(len(tables)))
+            return self._verdicts[memo]
+
+        return choose(frequent, verdict_of)
 
     def _without_template(self, new: _Sketched, template: np.ndarray) -> _Sketched | Rejection:
         """The article with the template's blocks left out (itself when it holds none)."""

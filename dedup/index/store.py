@@ -15,6 +15,11 @@ Tables (the same on both backends):
   included; ``founded`` is the row of its first article (the older family has the smaller).
 * ``links(a, b, shared, inside, truncation)``: the verified copy pairs between stored
   articles, as the family stage reads them (:class:`dedup.families.Links`).
+* ``blocks(key, rid, rank)``: the template block keys of every article, with the rank
+  that decides which pages of a key are sampled; ``block_keys(key, pages, version)``:
+  how many articles hold each key, kept as articles come and go, so that learning the
+  template again reads only the frequent keys (:mod:`dedup.text.template`);
+  ``template_keys(key)``: the template learned so far.
 
 Writes happen inside :meth:`Store.write`, one transaction that the backend makes
 exclusive for the keys it touches (SQLite: the database write lock; PostgreSQL:
@@ -35,10 +40,10 @@ import numpy as np
 
 from dedup.canonical import ArticleFacts
 from dedup.dates import utc
-from dedup.text.template import EMPTY_BLOCKS, Blocks
+from dedup.text.template import EMPTY_BLOCKS, Blocks, sample_rank
 from dedup.verify import EMPTY
 
-SCHEMA_VERSION = "3"
+SCHEMA_VERSION = "4"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -50,6 +55,19 @@ def to_microseconds(moment: datetime | None) -> int | None:
 def from_microseconds(value: int | None) -> datetime | None:
     """The UTC time ``value`` microseconds after 1970-01-01, or None."""
     return None if value is None else _EPOCH + timedelta(microseconds=int(value))
+
+
+_UINT64 = (1 << 64) - 1
+
+
+def _signed(value: int) -> int:
+    """A uint64 as the int64 with the same bits (SQL integers are signed)."""
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def _signed_rank(value: int) -> int:
+    """A uint64 as an int64 that sorts the same way (the sign bit flipped)."""
+    return value - (1 << 63)
 
 
 def _array(blob: Any) -> np.ndarray:
@@ -238,8 +256,14 @@ class Store(abc.ABC):
             ),
         )
         self._insert_keys(int(rid), entry.keys)
-        keys = np.unique(entry.blocks.keys).view(np.int64)
-        self._executemany("INSERT INTO blocks (key, rid) VALUES (?, ?)", [(int(k), int(rid)) for k in keys])
+        keys = [int(k) for k in np.unique(entry.blocks.keys).view(np.int64)]
+        rank = _signed_rank(sample_rank(entry.id.encode("utf-8")))
+        self._executemany("INSERT INTO blocks (key, rid, rank) VALUES (?, ?, ?)", [(k, int(rid), rank) for k in keys])
+        self._executemany(
+            "INSERT INTO block_keys (key, pages, version) VALUES (?, 1, 1) "
+            "ON CONFLICT (key) DO UPDATE SET pages = block_keys.pages + 1, version = block_keys.version + 1",
+            [(k,) for k in keys],
+        )
         return int(rid)
 
     def replace_sets(self, rid: int, entry: Entry, old_keys: np.ndarray) -> None:
@@ -273,17 +297,22 @@ class Store(abc.ABC):
     def holds_frequent(self, rid: int, min_docs: int) -> bool:
         """Whether a row holds a template block key found on at least ``min_docs`` rows."""
         return self._one(
-            "SELECT 1 FROM blocks WHERE key IN (SELECT key FROM blocks WHERE rid = ?) GROUP BY key "
-            "HAVING COUNT(*) >= ? LIMIT 1", (rid, min_docs),
+            "SELECT 1 FROM blocks b JOIN block_keys k ON k.key = b.key WHERE b.rid = ? AND k.pages >= ? LIMIT 1",
+            (rid, min_docs),
         ) is not None
 
-    def frequent_block_rows(self, min_docs: int) -> list[tuple[int, str]]:
-        """The row and id of every article holding a block key found on ``min_docs`` rows or more."""
+    def frequent_block_keys(self, min_docs: int) -> list[tuple[int, int, int]]:
+        """Each block key found on ``min_docs`` rows or more: the key (uint64), its rows
+        and a version that changes whenever a row holding it comes or goes."""
+        cursor = self._execute("SELECT key, pages, version FROM block_keys WHERE pages >= ?", (min_docs,))
+        return [(int(k) & _UINT64, int(pages), int(version)) for k, pages, version in cursor.fetchall()]
+
+    def block_sample(self, key: int, size: int) -> list[int]:
+        """The first ``size`` rows holding a block key, in :func:`sample_rank` order."""
         cursor = self._execute(
-            "SELECT rid, id FROM articles WHERE rid IN (SELECT DISTINCT rid FROM blocks WHERE key IN "
-            "(SELECT key FROM blocks GROUP BY key HAVING COUNT(*) >= ?)) ORDER BY rid", (min_docs,),
+            "SELECT rid FROM blocks WHERE key = ? ORDER BY rank, rid LIMIT ?", (_signed(key), size),
         )
-        return [(int(rid), article_id) for rid, article_id in cursor.fetchall()]
+        return [int(r[0]) for r in cursor.fetchall()]
 
     def block_tables(self, rows: Sequence[int]) -> dict[int, Blocks]:
         """The template blocks of each of ``rows`` (a row's blocks never change)."""
@@ -381,6 +410,10 @@ class Store(abc.ABC):
         """Delete an article and its band keys (inside a write)."""
         self._delete_keys(article)
         self._execute("DELETE FROM links WHERE a = ? OR b = ?", (article.rid, article.rid))
+        self._execute(
+            "UPDATE block_keys SET pages = pages - 1, version = version + 1 "
+            "WHERE key IN (SELECT key FROM blocks WHERE rid = ?)", (article.rid,),
+        )
         self._execute("DELETE FROM blocks WHERE rid = ?", (article.rid,))
         self._execute("DELETE FROM articles WHERE rid = ?", (article.rid,))
 
@@ -437,7 +470,13 @@ class Store(abc.ABC):
             "CREATE TABLE IF NOT EXISTS links (a BIGINT NOT NULL, b BIGINT NOT NULL, shared BIGINT NOT NULL, "
             "inside INTEGER NOT NULL, truncation INTEGER NOT NULL, PRIMARY KEY (a, b))",
             "CREATE INDEX IF NOT EXISTS links_b ON links (b)",
-            "CREATE TABLE IF NOT EXISTS blocks (key BIGINT NOT NULL, rid BIGINT NOT NULL, PRIMARY KEY (key, rid))",
+            "CREATE TABLE IF NOT EXISTS blocks (key BIGINT NOT NULL, rid BIGINT NOT NULL, rank BIGINT NOT NULL, "
+            "PRIMARY KEY (key, rid))",
             "CREATE INDEX IF NOT EXISTS blocks_rid ON blocks (rid)",
+            "CREATE INDEX IF NOT EXISTS blocks_sample ON blocks (key, rank, rid)",
+            # Rows per block key, kept as rows come and go; the version never repeats.
+            "CREATE TABLE IF NOT EXISTS block_keys (key BIGINT PRIMARY KEY, pages BIGINT NOT NULL, "
+            "version BIGINT NOT NULL)",
+            "CREATE INDEX IF NOT EXISTS block_keys_pages ON block_keys (pages)",
             "CREATE TABLE IF NOT EXISTS template_keys (key BIGINT PRIMARY KEY)",
         ]

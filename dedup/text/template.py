@@ -42,7 +42,7 @@ Example:
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -239,8 +239,8 @@ def _related(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return (bits <= RELATED_BITS).any(axis=1)
 
 
-def _is_template(tables: Sequence[Blocks] | BlockTables, docs: np.ndarray) -> tuple[bool, np.ndarray]:
-    """Whether the group of the sampled ``docs`` is template, and the group's keys."""
+def judge(tables: Sequence[Blocks] | BlockTables, docs: np.ndarray) -> tuple[bool, np.ndarray]:
+    """Whether the group of the sampled pages ``docs`` of ``tables`` is template, and the group's keys."""
     holding = [np.unique(tables[d].keys) for d in docs.tolist()]
     keys, counts = np.unique(np.concatenate(holding), return_counts=True)
     group = keys[counts >= GROUP_SHARE * len(holding)]
@@ -266,25 +266,22 @@ def _is_template(tables: Sequence[Blocks] | BlockTables, docs: np.ndarray) -> tu
     return float(np.median(related_share)) < GROUP_RELATED, group
 
 
-def learn(
-    tables: Sequence[Blocks] | BlockTables, sample_keys: Sequence[bytes],
-    verdicts: dict[bytes, tuple[bool, np.ndarray]] | None = None, identities: Sequence[int] | None = None,
-) -> np.ndarray:
-    """The template block keys of a corpus (sorted uint64).
+Verdict = tuple[bool, np.ndarray]
+"""Whether a group is template, and the group's keys."""
 
-    Args:
-        tables: The blocks of each page.
-        sample_keys: A stable key per page (its id's bytes): which pages are sampled
-            never depends on input order.
-        verdicts: A memo of group verdicts by the sampled pages (their keys and blocks),
-            for a caller that learns again and again as pages arrive (the index).
-        identities: A number per page that names its blocks for ever (the index's row):
-            the memo is then keyed by these instead of a digest of the blocks.
-    """
-    if not tables:
-        return np.empty(0, np.uint64)
-    if not isinstance(tables, BlockTables):
-        tables = BlockTables.pack(tables)
+
+@dataclass(frozen=True)
+class FrequentKey:
+    """A block key found on :data:`MIN_DOCS` pages or more: its page count and its
+    sample (at most :data:`SAMPLE` pages, in the order of a stable hash of their ids)."""
+
+    key: int
+    pages: int
+    sample: np.ndarray
+
+
+def frequent_keys(tables: BlockTables, sample_keys: Sequence[bytes]) -> list[FrequentKey]:
+    """The frequent block keys of a corpus, each with its sampled pages (indices into ``tables``)."""
     flat = tables.keys
     doc_of = np.repeat(np.arange(len(tables), dtype=np.int64), np.diff(tables.offsets))
     order = np.lexsort((doc_of, flat))
@@ -293,33 +290,60 @@ def learn(
     flat, doc_of = flat[once], doc_of[once]
     starts = np.flatnonzero(np.r_[True, flat[1:] != flat[:-1]])
     ends = np.r_[starts[1:], flat.size]
-    frequent = np.flatnonzero(ends - starts >= MIN_DOCS)
-    rank = np.array([xxhash.xxh3_64_intdigest(k) for k in sample_keys], dtype=np.uint64)
-    # Most widespread first; ties by key, so the order never depends on the input's.
-    frequent = frequent[np.lexsort((flat[starts[frequent]], -(ends - starts)[frequent]))]
+    rank = np.array([sample_rank(k) for k in sample_keys], dtype=np.uint64)
+    found = []
+    for f in np.flatnonzero(ends - starts >= MIN_DOCS).tolist():
+        docs = doc_of[starts[f] : ends[f]]
+        found.append(FrequentKey(int(flat[starts[f]]), int(ends[f] - starts[f]), docs[np.argsort(rank[docs], kind="stable")[:SAMPLE]]))
+    return found
+
+
+def sample_rank(sample_key: bytes) -> int:
+    """Where a page stands when the pages of a key are sampled (smallest first)."""
+    return xxhash.xxh3_64_intdigest(sample_key)
+
+
+def choose(frequent: Sequence[FrequentKey], verdict_of: Callable[[np.ndarray], Verdict]) -> np.ndarray:
+    """The template keys (sorted uint64): each frequent key's group, most widespread
+    first (ties by key, so the order never depends on the input's), judged once."""
     decided: set[int] = set()
     template: set[int] = set()
-    for f in frequent.tolist():
-        key = int(flat[starts[f]])
-        if key in decided:
+    for item in sorted(frequent, key=lambda f: (-f.pages, f.key)):
+        if item.key in decided:
             continue
-        docs = doc_of[starts[f] : ends[f]]
-        docs = docs[np.argsort(rank[docs], kind="stable")[:SAMPLE]]
-        if verdicts is None:
-            verdict, group = _is_template(tables, docs)
-        else:
-            memo = (
-                _sample_digest(tables, sample_keys, docs) if identities is None
-                else np.asarray([identities[d] for d in docs.tolist()], dtype=np.int64).tobytes()
-            )
-            if memo not in verdicts:
-                verdicts[memo] = _is_template(tables, docs)
-            verdict, group = verdicts[memo]
-        members = {int(k) for k in group.tolist()} | {key}
+        verdict, group = verdict_of(item.sample)
+        members = {int(k) for k in group.tolist()} | {item.key}
         decided |= members
         if verdict:
             template |= members
     return np.array(sorted(template), dtype=np.uint64)
+
+
+def learn(
+    tables: Sequence[Blocks] | BlockTables, sample_keys: Sequence[bytes], verdicts: dict[bytes, Verdict] | None = None,
+) -> np.ndarray:
+    """The template block keys of a corpus (sorted uint64).
+
+    Args:
+        tables: The blocks of each page.
+        sample_keys: A stable key per page (its id's bytes): which pages are sampled
+            never depends on input order.
+        verdicts: A memo of group verdicts by the sampled pages (their keys and blocks),
+            for a caller that learns again from a changing corpus.
+    """
+    if not tables:
+        return np.empty(0, np.uint64)
+    packed = tables if isinstance(tables, BlockTables) else BlockTables.pack(tables)
+
+    def verdict_of(docs: np.ndarray) -> Verdict:
+        if verdicts is None:
+            return judge(packed, docs)
+        memo = _sample_digest(packed, sample_keys, docs)
+        if memo not in verdicts:
+            verdicts[memo] = judge(packed, docs)
+        return verdicts[memo]
+
+    return choose(frequent_keys(packed, sample_keys), verdict_of)
 
 
 def _sample_digest(tables: Sequence[Blocks] | BlockTables, sample_keys: Sequence[bytes], docs: np.ndarray) -> bytes:
