@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import postgres_server, spark  # noqa: F401  (the tests' real PostgreSQL and Spark)
+
 SHARED = Path(__file__).resolve().parents[1].parent / "shared" / "data"
 TABLES: list[str] = []
 
@@ -27,12 +29,14 @@ def shared_data() -> Path:
 
 @pytest.fixture(scope="session")
 def report_table():  # noqa: ANN201
-    """Call with a Markdown table; all tables are printed in the terminal summary."""
+    """Call with a Markdown table, or a row of the one given before; all tables are
+    printed in the terminal summary."""
     return TABLES.append
 
 
 def pytest_terminal_summary(terminalreporter) -> None:  # noqa: ANN001
     for table in TABLES:
-        terminalreporter.write_line("")
+        if not table.startswith("|"):  # a row of the table above goes right under it
+            terminalreporter.write_line("")
         for line in table.splitlines():
             terminalreporter.write_line(line)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import json
 import os
 import random
 
@@ -10,7 +12,7 @@ import pytest
 from dedup import Article, DedupConfig, deduplicate, read_articles
 from dedup.index import Index
 from dedup.models import Cluster
-from tests.support import newsday
+from tests.support import newsday, simulator
 from tests.support.paths import BBC, SEEDS, dev_corpus, shared_file
 
 
@@ -35,6 +37,10 @@ def corpus(name: str) -> list[Article]:
         return [a for a in read_articles([dev_corpus()]) if isinstance(a, Article)]
     if name == "bbc":
         return [a for a in read_articles([shared_file(BBC)]) if isinstance(a, Article)]
+    if name == "simulator":
+        records = simulator.simulate(shared_file(BBC), n_stories=100, seed=0).articles
+        feed = io.BytesIO("".join(json.dumps(r) + "\n" for r in records).encode("utf-8"))
+        return [a for a in read_articles(["-"], stdin=feed) if isinstance(a, Article)]
     return news_day_articles()
 
 
@@ -45,7 +51,9 @@ def index_families(location: str, articles: list[Article], config: DedupConfig) 
 
 
 @pytest.mark.parametrize("backend", ["sqlite", "postgres"])
-@pytest.mark.parametrize("name", ["seeds", "scrape_dev", "news_day", pytest.param("bbc", marks=pytest.mark.slow)])
+@pytest.mark.parametrize(
+    "name", ["seeds", "scrape_dev", "news_day", *(pytest.param(n, marks=pytest.mark.slow) for n in ("bbc", "simulator"))]
+)
 def test_index_holds_the_reports_families_in_any_order(request, tmp_path, backend: str, name: str) -> None:  # noqa: ANN001
     articles = corpus(name)
     config = DedupConfig()
