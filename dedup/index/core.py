@@ -174,7 +174,9 @@ class Index:
     # -- public operations -----------------------------------------------------------
 
     def check(self, article: Article | Rejection) -> Verdict:
-        """What :meth:`add` would say about ``article``, without storing it."""
+        """What :meth:`add` would say about ``article``, without storing it. The template
+        is the one learned from the stored articles: an article that would make one of its
+        blocks frequent is judged with that block still in (``add`` learns again first)."""
         outcome = self._sketch([article])[0]
         if isinstance(outcome, Verdict):
             return outcome

@@ -43,7 +43,8 @@ def _umask() -> int:
 @contextmanager
 def atomic_output(target: Path, directory: bool = False) -> Iterator[Path]:
     """A temporary path beside ``target`` to write; renamed to ``target`` on success,
-    removed on failure.
+    removed on failure. A device or a pipe is written straight into, and a symbolic
+    link's target is written, not the link replaced.
 
     Args:
         target: The file (or directory) to produce; an existing one is replaced.
@@ -54,6 +55,11 @@ def atomic_output(target: Path, directory: bool = False) -> Iterator[Path]:
         OutputError: The folder is not writable, or writing failed (the disk is full, ...);
             the temporary output is removed.
     """
+    if target.is_symlink():  # the link stays; what it points to is written
+        target = Path(os.path.realpath(target))
+    if not directory and target.exists() and not target.is_file() and not target.is_dir():
+        yield target  # a device or a pipe (/dev/null, /dev/stdout, a FIFO): written straight into, never replaced
+        return
     parent = target.parent if str(target.parent) else Path(".")
     if not parent.is_dir():
         raise InputError(f"{target}: the folder {parent} does not exist; create it first")

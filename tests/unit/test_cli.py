@@ -286,3 +286,27 @@ def test_an_unwritable_output_path_is_a_clear_error():
         assert err(proc).startswith("error: ") and target in err(proc) and "Traceback" not in err(proc)
     proc = run("filter", "seeds/", "-o", "/dev/null/kept")
     assert proc.returncode == 2 and "does not exist" in err(proc), err(proc)
+
+
+def test_a_report_into_a_pipe_or_through_a_link_writes_there_and_replaces_nothing(tmp_path):
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    received: list[bytes] = []
+    reader = threading.Thread(target=lambda: received.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    proc = run("report", "seeds/", "--format", "json", "-o", str(fifo))
+    reader.join(timeout=60)  # a hang guard
+    assert proc.returncode == 0, err(proc)
+    assert stat.S_ISFIFO(fifo.stat().st_mode)  # still a pipe, not a file renamed over it
+    assert clusters_of(json.loads(received[0]))  # and the report came through it
+
+    real = tmp_path / "real.json"
+    real.write_text("{}", encoding="utf-8")
+    link = tmp_path / "latest.json"
+    link.symlink_to(real)
+    assert run("report", "seeds/", "--format", "json", "-o", str(link)).returncode == 0
+    assert link.is_symlink() and clusters_of(json.loads(real.read_text(encoding="utf-8")))
