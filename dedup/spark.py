@@ -389,7 +389,8 @@ def deduplicate_members(df: Any, id_col: str = "id", text_col: str = "text", con
         "pos", F.row_number().over(bucket.orderBy("id"))
     )
     window = config.lsh.max_bucket - 1
-    reach = ranked.select(
+    # The last of a bucket reaches nobody (sequence(size + 1, size) would count down to itself).
+    reach = ranked.where("pos < size").select(
         "band", "key", F.col("id").alias("a"),
         F.explode(F.sequence(F.col("pos") + 1, F.least(F.col("size"), F.col("pos") + window))).alias("pos"),
     )

@@ -17,7 +17,7 @@ from dedup.report import render_json
 from dedup.spark import OUTPUT_COLUMNS, connected_components, read_input, to_result
 from dedup.spark import deduplicate as spark_deduplicate
 from tests.support.cli import err, out, run
-from tests.support import newsday
+from tests.support import newsday, simulator
 from tests.support.paths import BBC, SEEDS, dev_corpus, shared_file
 from tests.support.prose import ProseMaker
 
@@ -159,3 +159,16 @@ def test_parquet_timestamps_reach_the_date_rule_as_locally(spark, tmp_path: Path
     expected = render_json(deduplicate(read_articles([path])))
     assert render_json(to_result(read_input(spark, [str(path)]))) == expected
     assert len(json.loads(expected)["clusters"]) >= 1
+
+
+def test_simulated_syndication_gives_the_local_families_in_any_order(spark) -> None:  # noqa: ANN001
+    # Copies with OCR noise held 60% by several others: the family stage must see exactly
+    # the batch's pairs (no pair of an article with itself, none missing).
+    records = simulator.simulate(shared_file(BBC), n_stories=100, seed=0).articles
+    articles = [Article(r["id"], r["text"]) for r in records]
+    expected = render_json(deduplicate(articles))
+    assert json.loads(expected)["clusters"]  # not an empty comparison
+    for seed in (0, 1):
+        order = list(articles)
+        random.Random(seed).shuffle(order)
+        assert render_json(to_result(_frame(spark, order))) == expected, f"arrival order {seed}"
