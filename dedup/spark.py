@@ -63,8 +63,8 @@ OUTPUT_COLUMNS = (
 )
 _PREPARED_SCHEMA = (
     "order long, id string, read_ok boolean, status string, reason string, origin string, body_words long, "
-    "published_us long, boilerplate double, headline string, site string, shingles binary, own binary, figures binary, head binary, "
-    "keys array<long>, block_keys array<long>, block_words array<long>, block_sims array<long>"
+    "published_us long, boilerplate double, headline string, site string, shingles binary, own binary, "
+    "figures binary, head binary, keys array<long>, block_keys array<long>, block_words array<long>, block_sims array<long>"
 )
 _MEMBER_SCHEMA = (
     "id string, cluster_id string, canonical_id string, is_canonical boolean, jaccard double, "
@@ -74,7 +74,6 @@ _MEMBER_SCHEMA = (
 """A member of a cluster, or (``cluster_id`` null) a text and the ids it ``contained``
 outside its family (:attr:`dedup.Result.contains`)."""
 _EDGE_SCHEMA = "a string, b string, shared long, inside long, truncation boolean"
-_NO_VALUES = {name: None for name, _ in (column.split(" ", 1) for column in _MEMBER_SCHEMA.split(", "))}
 _NAMING_COLUMNS = ("title", "source", "url")
 """Input columns that name an article in reports (:mod:`dedup.heading`)."""
 _MICROS = 1_000_000
@@ -267,6 +266,8 @@ def _cluster_component(config: DedupConfig) -> Any:
 
     policy = config.canonical.policy
     rule = config.verify.rule
+    columns = [name for name, _ in _columns(_MEMBER_SCHEMA)]
+    empty = dict.fromkeys(columns)
 
     def clusters(members: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
         members = members.sort_values("id", kind="stable").reset_index(drop=True)
@@ -293,7 +294,7 @@ def _cluster_component(config: DedupConfig) -> Any:
         for group in group_rows(families.labels):
             cluster = build_cluster(group, ids, facts, policy, rule, pair_score)
             for member in cluster.members:
-                rows.append({**_NO_VALUES,
+                rows.append({**empty,
                     "id": member.id, "cluster_id": cluster.cluster_id, "canonical_id": cluster.canonical,
                     "is_canonical": member.relation == "canonical", "jaccard": member.jaccard,
                     "containment": member.containment, "canonical_containment": member.canonical_containment,
@@ -302,8 +303,8 @@ def _cluster_component(config: DedupConfig) -> Any:
                     "site": member.site, "headline": member.headline,
                 })
         for container, held in contained_ids(families.contains, ids).items():
-            rows.append({**_NO_VALUES, "id": container, "contained": list(held)})
-        return pd.DataFrame(rows, columns=[name for name, _ in _columns(_MEMBER_SCHEMA)])
+            rows.append({**empty, "id": container, "contained": list(held)})
+        return pd.DataFrame(rows, columns=columns)
 
     return clusters
 
