@@ -22,17 +22,20 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from dedup.dates import utc
+from dedup.dates import iso_utc, utc
 
 
 @dataclass(frozen=True, slots=True)
 class ArticleFacts:
-    """What the policy looks at for one article."""
+    """What the policy looks at for one article, and what reports name it by
+    (:mod:`dedup.heading`: never used for matching or election)."""
 
     id: str
     body_words: int
     published: datetime | None
     boilerplate_share: float
+    headline: str | None = None
+    site: str | None = None
 
 
 def _rule_key(rule: str, facts: ArticleFacts) -> Any:
@@ -82,10 +85,10 @@ def _describe(rule: str, best: ArticleFacts, runner_up: ArticleFacts) -> str:
         )
     if rule == "earliest_published":
         assert best.published is not None
-        when = utc(best.published).isoformat().replace("+00:00", "Z")
+        when = iso_utc(best.published)
         if runner_up.published is None:
             return f"published first: dated {when}, the next copy ({runner_up.id}) has no date"
-        other = utc(runner_up.published).isoformat().replace("+00:00", "Z")
+        other = iso_utc(runner_up.published)
         return f"published first: {when}, before {other} ({runner_up.id})"
     if rule == "least_boilerplate":
         return (

@@ -221,7 +221,9 @@ def _add_index_parser(commands: Any) -> None:
         action.add_argument("--threshold", type=_fraction, default=None, help="copy threshold for a new index")
         action.add_argument("--workers", type=int, default=None, help="processes preparing articles (default 2)")
     with_db(actions.add_parser("stats", help="counts, disk size and settings of the index (JSON)"))
-    with_db(actions.add_parser("clusters", help="the families of two or more articles, as the JSON report lists them"))
+    with_db(actions.add_parser(
+        "clusters", help="the families of two or more articles and what compilations contain, as the JSON report lists them"
+    ))
     expire = with_db(actions.add_parser("expire", help="remove articles published before a date"))
     expire.add_argument("--before", required=True, metavar="DATE", help="ISO-8601 date or time, e.g. 2024-01-31")
     remove = with_db(actions.add_parser("remove", help="remove articles by id"))
@@ -245,10 +247,11 @@ def _run_index(args: argparse.Namespace) -> str:
         if args.action == "stats":
             return json.dumps(index.stats(), indent=2) + "\n"
         if args.action == "clusters":
-            from dedup.report.json import cluster_to_dict
+            from dedup.report.json import cluster_to_dict, contains_to_list
 
             clusters = [cluster_to_dict(c) for c in index.clusters()]
-            return json.dumps({"clusters": clusters}, indent=2, ensure_ascii=False) + "\n"
+            listed = {"clusters": clusters, "contains": contains_to_list(index.contains())}
+            return json.dumps(listed, indent=2, ensure_ascii=False) + "\n"
         if args.action == "expire":
             before = parse_published(args.before)
             if before is None:

@@ -16,7 +16,7 @@ A time without a zone is taken as UTC, so every date compares with every other.
 from __future__ import annotations
 
 import re
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
 from typing import Any
 
@@ -65,6 +65,16 @@ def parse_published(value: Any) -> datetime | None:
 def utc(moment: datetime) -> datetime:
     """``moment`` in UTC; a naive time is taken as UTC."""
     return moment.replace(tzinfo=timezone.utc) if moment.tzinfo is None else moment.astimezone(timezone.utc)
+
+
+def iso_utc(moment: datetime) -> str:
+    """``moment`` in UTC as ISO-8601 text ending in ``Z`` (what reports print).
+
+    Example:
+        >>> iso_utc(datetime(2024, 5, 1, 9, 30, tzinfo=timezone(timedelta(hours=2))))
+        '2024-05-01T07:30:00Z'
+    """
+    return utc(moment).isoformat().replace("+00:00", "Z")
 
 
 def epoch_hours(moment: datetime | None) -> float:

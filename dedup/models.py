@@ -71,6 +71,9 @@ class Member:
         relation: ``canonical`` for the canonical itself, else ``exact``, ``near`` or ``excerpt``.
         own_containment: Fraction of this article's own words (outside quotations) found
             in the canonical.
+        published: Publication time in UTC, ISO-8601 (``2024-05-01T07:30:00Z``), if known.
+        site: The record's source, else its URL's host, if known (:mod:`dedup.heading`).
+        headline: The record's title, else the page's headline line, if found.
     """
 
     id: str
@@ -79,6 +82,9 @@ class Member:
     canonical_containment: float
     relation: str
     own_containment: float = 1.0
+    published: str | None = None
+    site: str | None = None
+    headline: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,8 @@ class Cluster:
         cluster_id: Stable id derived from the canonical article's id.
         canonical: Id of the copy to keep.
         reason: Human-readable account of why the canonical was chosen.
-        members: Every member, canonical first, then the copies ordered by id.
+        members: Every member, canonical first, then the others in time order
+            (publication date, undated last, ties by id).
     """
 
     cluster_id: str
@@ -180,6 +187,9 @@ class Result:
         counters: Per-stage counts (candidates, verified edges, oversized buckets, ...).
         too_short: Singletons too short to judge (fewer shingles than a copy must share,
             ``verify.min_shared_shingles``): kept, never matched, sorted.
+        contains: Per compilation (a live blog, a digest) or other text holding passages
+            of other stories, the ids of the texts it holds that were left out of its
+            family, sorted; keys in id order. Not cluster membership.
 
     Example:
         >>> from dedup import deduplicate, Article
@@ -196,6 +206,7 @@ class Result:
     stage_seconds: Mapping[str, float] = field(default_factory=dict, repr=False, compare=False)
     counters: Mapping[str, int] = field(default_factory=dict, repr=False)
     too_short: tuple[str, ...] = ()
+    contains: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     @property
     def stats(self) -> dict[str, int]:

@@ -44,9 +44,10 @@ from dedup import _kernels
 from dedup import canonical as canon
 from dedup.cluster import group_rows
 from dedup.config import DedupConfig
-from dedup.dates import epoch_hours
+from dedup.dates import epoch_hours, iso_utc
 from dedup.errors import InputError
 from dedup.families import Links, story_families
+from dedup.heading import heading
 from dedup.lsh import candidate_pairs
 from dedup.minhash import permutations, signatures
 from dedup.models import Article, Cluster, Member, Rejection, Removed, Result
@@ -84,6 +85,15 @@ class Prepared:
     """Hashes of the figures (numbers) in the body."""
     head: np.ndarray
     """The first shingles in reading order (where the text begins)."""
+
+    @property
+    def facts(self) -> canon.ArticleFacts:
+        """What the canonical policy looks at, and the headline and site reports show."""
+        named = heading(self.article, self.cleaned.headlines)
+        return canon.ArticleFacts(
+            self.article.id, self.cleaned.body_words, self.article.published, self.cleaned.boilerplate_share,
+            named.headline, named.site,
+        )
 
 
 @dataclass(frozen=True)
@@ -133,10 +143,7 @@ def _sketch_chunk(
     return Sketch(
         outcomes=outcomes,
         rejected=rejected,
-        facts=[
-            canon.ArticleFacts(p.article.id, p.cleaned.body_words, p.article.published, p.cleaned.boilerplate_share)
-            for p in prepared
-        ],
+        facts=[p.facts for p in prepared],
         removed=[removed_junk(p) for p in prepared],
         signatures=matrix,
         lede_signatures=lede,
@@ -683,6 +690,7 @@ class Deduplicator:
 
         clustered = {m.id for c in clusters for m in c.members}
         singletons = tuple(sorted(i for i in batch.ids if i not in clustered))
+        contains = contained_ids(families.contains, batch.ids)
         short = batch.set_sizes[:, 0] < cfg.verify.min_shared_shingles
         too_short = tuple(sorted(batch.ids[row] for row in np.flatnonzero(short).tolist()))
         timings["total"] = sum(timings.values())
@@ -694,6 +702,7 @@ class Deduplicator:
             stage_seconds=timings,
             counters=counters,
             too_short=too_short,
+            contains=contains,
         )
 
 
@@ -717,20 +726,35 @@ def build_cluster(
         pair_score: Scores row ``a`` against row ``b``.
     """
     head, reason = canon.elect(rows, facts, policy)
-    members = [Member(ids[head], 1.0, 1.0, 1.0, "canonical", 1.0)]
+    members = [Member(ids[head], 1.0, 1.0, 1.0, "canonical", 1.0, *_named(facts[head]))]
     for row in sorted((r for r in rows if r != head), key=lambda r: canon.time_order(facts[r])):
         s = pair_score(row, head)
         members.append(
             Member(
-                id=ids[row],
-                jaccard=round(s.jaccard, 4),
-                containment=round(s.containment_a, 4),
-                canonical_containment=round(s.containment_b, 4),
-                relation=rule.relation(s) if rule.code(s) != NONE else "version",
-                own_containment=round(s.own_containment_a, 4),
+                ids[row],
+                round(s.jaccard, 4),
+                round(s.containment_a, 4),
+                round(s.containment_b, 4),
+                rule.relation(s) if rule.code(s) != NONE else "version",
+                round(s.own_containment_a, 4),
+                *_named(facts[row]),
             )
         )
     return Cluster(cluster_id_for(ids[head]), ids[head], reason, tuple(members))
+
+
+def _named(facts: canon.ArticleFacts) -> tuple[str | None, str | None, str | None]:
+    """A member's publication time (ISO-8601, UTC), site and headline, as reports show them."""
+    return (None if facts.published is None else iso_utc(facts.published)), facts.site, facts.headline
+
+
+def contained_ids(pairs: Iterable[tuple[int, int]], ids: Sequence[str]) -> dict[str, tuple[str, ...]]:
+    """``(container, contained)`` row pairs as :attr:`Result.contains`: per container id
+    (in id order) the sorted ids it holds."""
+    held: dict[str, list[str]] = {}
+    for container, contained in pairs:
+        held.setdefault(ids[container], []).append(ids[contained])
+    return {container: tuple(sorted(held[container])) for container in sorted(held)}
 
 
 def text_signatures(texts: Sequence[str], size: int, num_perm: int, seed: int) -> np.ndarray:
@@ -783,4 +807,4 @@ def deduplicate(articles: Iterable[Article | Rejection], config: DedupConfig | N
     return Deduplicator(base.with_options(**options) if options else base).run(articles)
 
 
-__all__ = ["Deduplicator", "cluster_id_for", "deduplicate", "sketch_chunks"]
+__all__ = ["Deduplicator", "cluster_id_for", "contained_ids", "deduplicate", "sketch_chunks"]

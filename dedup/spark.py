@@ -41,7 +41,7 @@ Example (not run here: it starts a Spark session)::
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 import numpy as np
@@ -54,7 +54,7 @@ from dedup.families import Links, story_families
 from dedup.lsh import band_keys
 from dedup.minhash import signatures
 from dedup.models import Article, Cluster, Member, Rejection, Result
-from dedup.pipeline import Deduplicator, Prepared, build_cluster
+from dedup.pipeline import Deduplicator, Prepared, build_cluster, contained_ids
 from dedup.text.template import MIN_DOCS, Blocks, block_table, learn
 from dedup.verify import Score, link, score
 
@@ -63,16 +63,21 @@ OUTPUT_COLUMNS = (
 )
 _PREPARED_SCHEMA = (
     "order long, id string, read_ok boolean, status string, reason string, origin string, body_words long, "
-    "published_us long, boilerplate double, shingles binary, own binary, figures binary, head binary, "
-    "keys array<long>, block_keys array<long>, block_words array<long>, block_sims array<long>"
+    "published_us long, boilerplate double, headline string, site string, shingles binary, own binary, "
+    "figures binary, head binary, keys array<long>, block_keys array<long>, block_words array<long>, block_sims array<long>"
 )
 _MEMBER_SCHEMA = (
     "id string, cluster_id string, canonical_id string, is_canonical boolean, jaccard double, "
     "containment double, canonical_containment double, own_containment double, relation string, reason string, "
-    "published_us long"
+    "published_us long, published string, site string, headline string, contained array<string>"
 )
+"""A member of a cluster, or (``cluster_id`` null) a text and the ids it ``contained``
+outside its family (:attr:`dedup.Result.contains`)."""
 _EDGE_SCHEMA = "a string, b string, shared long, inside long, truncation boolean"
+_NAMING_COLUMNS = ("title", "source", "url")
+"""Input columns that name an article in reports (:mod:`dedup.heading`)."""
 _MICROS = 1_000_000
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 def _functions() -> Any:
@@ -99,8 +104,14 @@ def _micros_or_none(value: Any) -> int | None:
 
 
 def _from_us(value: Any) -> datetime | None:
+    """A date in microseconds as a UTC datetime, exactly (integer arithmetic)."""
     micros = _micros_or_none(value)
-    return None if micros is None else datetime.fromtimestamp(micros / _MICROS, tz=timezone.utc)
+    return None if micros is None else _EPOCH + timedelta(microseconds=micros)
+
+
+def _text_or_none(value: Any) -> str | None:
+    """A text cell of a pandas or Arrow row (None or NaN when missing)."""
+    return value if isinstance(value, str) else None
 
 
 def _records(batch: Any) -> Iterator[Any]:
@@ -146,15 +157,20 @@ def _prepare_partition(config: DedupConfig, template: np.ndarray | None = None) 
                     out.append({**base, "status": "rejected", "reason": record.reason})
                     continue
                 published_us = _published_us(record.published)
-                article = Article(id=record.id, text=record.text, published=_from_us(published_us), origin=record.origin)
+                article = Article(
+                    id=record.id, text=record.text, title=record.title, url=record.url, source=record.source,
+                    published=_from_us(published_us), origin=record.origin,
+                )
                 outcome = dedup.prepare(article, template)
                 if isinstance(outcome, Rejection):
                     out.append({**base, "status": "rejected", "reason": outcome.reason})
                     continue
                 prepared.append((len(out), outcome))
+                facts = outcome.facts
                 out.append({
-                    **base, "status": "ok", "body_words": outcome.cleaned.body_words, "published_us": published_us,
-                    "boilerplate": outcome.cleaned.boilerplate_share, "shingles": outcome.shingles.tobytes(),
+                    **base, "status": "ok", "body_words": facts.body_words, "published_us": published_us,
+                    "boilerplate": facts.boilerplate_share, "headline": facts.headline, "site": facts.site,
+                    "shingles": outcome.shingles.tobytes(),
                     "own": outcome.own.tobytes(), "figures": outcome.figures.tobytes(), "head": outcome.head.tobytes(),
                     **(_block_columns(block_table(outcome.cleaned.body)) if blocks else {}),
                 })
@@ -238,7 +254,10 @@ def _verify_partition(config: DedupConfig) -> Any:
 
 
 def _facts(record: Any) -> canon.ArticleFacts:
-    return canon.ArticleFacts(record.id, int(record.body_words), _from_us(record.published_us), float(record.boilerplate))
+    return canon.ArticleFacts(
+        record.id, int(record.body_words), _from_us(record.published_us), float(record.boilerplate),
+        _text_or_none(record.headline), _text_or_none(record.site),
+    )
 
 
 def _cluster_component(config: DedupConfig) -> Any:
@@ -247,6 +266,8 @@ def _cluster_component(config: DedupConfig) -> Any:
 
     policy = config.canonical.policy
     rule = config.verify.rule
+    columns = [name for name, _ in _columns(_MEMBER_SCHEMA)]
+    empty = dict.fromkeys(columns)
 
     def clusters(members: pd.DataFrame, edges: pd.DataFrame) -> pd.DataFrame:
         members = members.sort_values("id", kind="stable").reset_index(drop=True)
@@ -273,14 +294,17 @@ def _cluster_component(config: DedupConfig) -> Any:
         for group in group_rows(families.labels):
             cluster = build_cluster(group, ids, facts, policy, rule, pair_score)
             for member in cluster.members:
-                rows.append({
+                rows.append({**empty,
                     "id": member.id, "cluster_id": cluster.cluster_id, "canonical_id": cluster.canonical,
                     "is_canonical": member.relation == "canonical", "jaccard": member.jaccard,
                     "containment": member.containment, "canonical_containment": member.canonical_containment,
                     "own_containment": member.own_containment, "relation": member.relation, "reason": cluster.reason,
-                    "published_us": _micros_or_none(published[row_of[member.id]]),
+                    "published_us": _micros_or_none(published[row_of[member.id]]), "published": member.published,
+                    "site": member.site, "headline": member.headline,
                 })
-        return pd.DataFrame(rows, columns=[name for name, _ in _columns(_MEMBER_SCHEMA)])
+        for container, held in contained_ids(families.contains, ids).items():
+            rows.append({**empty, "id": container, "contained": list(held)})
+        return pd.DataFrame(rows, columns=columns)
 
     return clusters
 
@@ -335,9 +359,15 @@ def _date_text(df: Any, column: str | None) -> Any:
 
 
 def _with_inputs(df: Any, id_col: str, text_col: str, published_col: str | None) -> Any:
-    """The input as columns order, id, text, published, origin, reason (reason set: rejected upstream)."""
+    """The input as columns order, id, text, published, title, source, url, origin, reason
+    (reason set: rejected upstream); title, source and url are read from the columns of
+    those names when the input has them."""
     F = _functions()
     columns = set(df.columns)
+    named = [
+        (F.col(name).cast("string") if name in columns else F.lit(None).cast("string")).alias(name)
+        for name in _NAMING_COLUMNS
+    ]
     published = _date_text(df, published_col)
     # Columns made by read_input: the record's place in the input, its origin, a reader rejection.
     order = F.col("_dedup_order") if "_dedup_order" in columns else F.monotonically_increasing_id()
@@ -348,14 +378,15 @@ def _with_inputs(df: Any, id_col: str, text_col: str, published_col: str | None)
         text.isNull(), F.lit(f"missing '{text_col}' field"))
     return df.select(
         order.alias("order"), F.coalesce(F.col(id_col).cast("string"), origin, F.lit("?")).alias("id"),
-        text.alias("text"), published.alias("published"), origin.alias("origin"), reason.alias("reason"),
+        text.alias("text"), published.alias("published"), *named, origin.alias("origin"), reason.alias("reason"),
     )
 
 
 def deduplicate_members(df: Any, id_col: str = "id", text_col: str = "text", config: DedupConfig | None = None,
                         published_col: str | None = "published") -> tuple[Any, Any]:
     """Run stages 1-6; returns ``(prepared, members)`` DataFrames: every input row's status,
-    and the cluster rows of the articles in clusters."""
+    and the cluster rows of the articles in clusters (with, ``cluster_id`` null, a row per
+    text that holds others outside its family, see :data:`_MEMBER_SCHEMA`)."""
     F = _functions()
     from pyspark.sql import Window
 
@@ -440,7 +471,7 @@ def deduplicate(df: Any, id_col: str = "id", text_col: str = "text", config: Ded
     F = _functions()
     prepared, clustered = deduplicate_members(df, id_col, text_col, config, published_col)
     status = prepared.select("id", "order", "status", F.col("reason").alias("why"))
-    joined = status.join(clustered, "id", "left")
+    joined = status.join(clustered.where(F.col("cluster_id").isNotNull()), "id", "left")
     rejected = F.col("status") == "rejected"
     return joined.select(
         "id",
@@ -457,16 +488,23 @@ def deduplicate(df: Any, id_col: str = "id", text_col: str = "text", config: Ded
 def to_result(df: Any, id_col: str = "id", text_col: str = "text", config: DedupConfig | None = None,
               published_col: str | None = "published") -> Result:
     """Run on Spark and gather a :class:`dedup.Result` on the driver (what ``dedup report
-    --engine spark`` renders): the clustered rows, singleton ids and rejections only."""
+    --engine spark`` renders): the clustered rows, what texts contain, singleton ids and
+    rejections only. Headlines and sites come from the ``title``, ``source`` and ``url``
+    columns when the input has them."""
     prepared, clustered = deduplicate_members(df, id_col, text_col, config, published_col)
     by_cluster: dict[str, list[Any]] = {}
+    held: dict[str, set[str]] = {}
     for row in clustered.toLocalIterator():
-        by_cluster.setdefault(row["cluster_id"], []).append(row)
+        if row["cluster_id"] is None:
+            held.setdefault(row["id"], set()).update(row["contained"])
+        else:
+            by_cluster.setdefault(row["cluster_id"], []).append(row)
     clusters: list[Cluster] = []
     for rows in by_cluster.values():
         head = next(r for r in rows if r["is_canonical"])
-        members = [Member(head["id"], 1.0, 1.0, 1.0, "canonical", 1.0)] + [
-            Member(r["id"], r["jaccard"], r["containment"], r["canonical_containment"], r["relation"], r["own_containment"])
+        members = [Member(head["id"], 1.0, 1.0, 1.0, "canonical", 1.0, *_named(head))] + [
+            Member(r["id"], r["jaccard"], r["containment"], r["canonical_containment"], r["relation"], r["own_containment"],
+                   *_named(r))
             for r in sorted((r for r in rows if not r["is_canonical"]), key=_time_order)
         ]
         clusters.append(Cluster(head["cluster_id"], head["id"], head["reason"], tuple(members)))
@@ -490,7 +528,13 @@ def to_result(df: Any, id_col: str = "id", text_col: str = "text", config: Dedup
         singletons=tuple(sorted(singletons)),
         rejected=tuple(sorted(rejected, key=lambda r: (r.id, r.origin or ""))),
         too_short=tuple(sorted(too_short)),
+        contains={container: tuple(sorted(held[container])) for container in sorted(held)},
     )
+
+
+def _named(row: Any) -> tuple[str | None, str | None, str | None]:
+    """A member row's publication time, site and headline, as :class:`dedup.Member` holds them."""
+    return row["published"], row["site"], row["headline"]
 
 
 def _jsonl_partition(fields: Any) -> Any:
@@ -511,13 +555,17 @@ def _jsonl_partition(fields: Any) -> Any:
                 else:
                     published = None if item.published is None else utc(item.published).isoformat()
                     rows.append({"_dedup_order": record.order, "id": item.id, "text": item.text,
-                                 "published": published, "_dedup_origin": origin})
+                                 "published": published, "title": item.title, "source": item.source, "url": item.url,
+                                 "_dedup_origin": origin})
             yield _arrow_batch(rows, _INPUT_SCHEMA)
 
     return parse
 
 
-_INPUT_SCHEMA = "_dedup_order long, id string, text string, published string, _dedup_origin string, _dedup_reason string"
+_INPUT_SCHEMA = (
+    "_dedup_order long, id string, text string, published string, title string, source string, url string, "
+    "_dedup_origin string, _dedup_reason string"
+)
 
 
 def _spark_kind(raw: str) -> str:
@@ -579,9 +627,13 @@ def read_input(spark: Any, paths: list[str], fields: Any = None) -> Any:
                 if column not in table.columns:
                     raise InputError(f"{path}: no column {column!r}; the columns are {table.columns}; name yours with --id-field/--text-field")
             date = _date_text(table, fields.published or ("published" if "published" in table.columns else "date"))
+            named = [
+                (F.col(column).cast("string") if column in table.columns else F.lit(None).cast("string")).alias(name)
+                for name, column in zip(_NAMING_COLUMNS, (fields.title, fields.source, fields.url))
+            ]
             frames.append(table.select(
                 (F.lit(offset) + F.col("_row")).alias("_dedup_order"), F.col(fields.id).cast("string").alias("id"),
-                F.col(fields.text).cast("string").alias("text"), date.alias("published"),
+                F.col(fields.text).cast("string").alias("text"), date.alias("published"), *named,
                 F.concat(F.lit(f"{path}:row "), (F.col("_row") + 1).cast("string")).alias("_dedup_origin"),
                 F.lit(None).cast("string").alias("_dedup_reason"),
             ))

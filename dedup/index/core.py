@@ -38,7 +38,7 @@ from dedup._hashing import sorted_unique
 from dedup.config import DedupConfig
 from dedup.dates import epoch_hours
 from dedup.errors import StorageError
-from dedup.families import Links, story_families
+from dedup.families import Families, Links, story_families
 from dedup.index.store import (
     SCHEMA_VERSION,
     Entry,
@@ -50,7 +50,15 @@ from dedup.index.store import (
 from dedup.lsh import band_keys
 from dedup.models import Article, Cluster, Rejection, Verdict
 from dedup.minhash import signatures
-from dedup.pipeline import Deduplicator, Prepared, Sketch, build_cluster, cluster_id_for, sketch_chunks
+from dedup.pipeline import (
+    Deduplicator,
+    Prepared,
+    Sketch,
+    build_cluster,
+    cluster_id_for,
+    contained_ids,
+    sketch_chunks,
+)
 from dedup.text.clean import CleanedText, word_count
 from dedup.text.template import EMPTY_BLOCKS, MIN_DOCS, SAMPLE, Blocks, FrequentKey, choose, holds_template, judge
 from dedup.verify import (
@@ -231,9 +239,9 @@ class Index:
 
     def clusters(self) -> list[Cluster]:
         """The families with two or more articles, by cluster id, in the report's form:
-        canonical first with the reason it was elected, then each member by id with its
-        scores against the canonical and its relation (``version`` when it is tied
-        through other members)."""
+        canonical first with the reason it was elected, then the others in time order
+        with their scores against the canonical and their relation (``version`` when tied
+        through other members); each with its date, site and headline."""
         cfg = self.config
         found = []
         for cluster_id, _, members in self._store.stories():
@@ -243,6 +251,22 @@ class Index:
             cluster = build_cluster(rows, part.ids, part.facts, cfg.canonical.policy, cfg.verify.rule, part.score)
             found.append(dataclasses.replace(cluster, cluster_id=cluster_id))
         return found
+
+    def contains(self) -> dict[str, tuple[str, ...]]:
+        """What each text holding passages of other stories (a live blog, a digest) holds
+        outside its family, in the form of :attr:`dedup.Result.contains`: the family stage
+        run again on every component with a stored inclusion."""
+        done: set[int] = set()
+        pairs: list[tuple[int, int]] = []
+        ids: list[str] = []
+        for row in self._store.inclusion_rows():
+            if row in done:
+                continue
+            component = self._component([row], [], None)
+            done.update(component.rids)
+            pairs.extend((len(ids) + c, len(ids) + x) for c, x in component.families().contains)
+            ids.extend(component.ids)
+        return contained_ids(pairs, ids)
 
     def stats(self) -> dict[str, Any]:
         """Articles, stories with copies, duplicates, disk size and the settings."""
@@ -289,9 +313,7 @@ class Index:
         cfg = self.config
         matrix = signatures([prepared.shingles], cfg.minhash.num_perm, cfg.minhash.seed)
         lede = signatures([prepared.lede], cfg.lsh.lede_perm, cfg.minhash.seed) if cfg.lsh.lede_shingles else None
-        facts = canon.ArticleFacts(article.id, prepared.cleaned.body_words, article.published,
-                                   prepared.cleaned.boilerplate_share)
-        return _Sketched(article, prepared, facts, sorted_unique(self._band_keys(matrix, lede)[0]), blocks, body)
+        return _Sketched(article, prepared, prepared.facts, sorted_unique(self._band_keys(matrix, lede)[0]), blocks, body)
 
     def _with_keys(self, chunk: list[Article | Rejection], sketch: Sketch) -> list[_Sketched | Verdict]:
         signed = self._band_keys(sketch.signatures, sketch.lede_signatures)
@@ -437,7 +459,8 @@ class Index:
         engine = Deduplicator(self.config)
         for old in store.load(rows):
             body, total = bodies[old.rid]
-            article = Article(old.id, body, published=from_microseconds(old.published_us))
+            # Its stored headline and site stand in for the record's title and source.
+            article = Article(old.id, body, old.headline, source=old.site, published=from_microseconds(old.published_us))
             cleaned = CleanedText(body, (), word_count(body), total)
             again = engine.prepare_cleaned(article, cleaned, template)
             entry: Entry
@@ -546,7 +569,7 @@ class Index:
         which it extends) kept; the others are merged into it. Written to the store when
         ``write``; a cluster id left without members is dropped by the caller."""
         store = self._store
-        labels = component.families()
+        labels = component.families().labels
         groups: dict[int, list[int]] = {}
         for row, label in enumerate(labels.tolist()):
             groups.setdefault(label, []).append(row)
@@ -600,6 +623,7 @@ class Index:
                 added_us=to_microseconds(datetime.now().astimezone()) or 0, body_words=0, boilerplate_share=1.0,
                 shingles=EMPTY, own=EMPTY, figures=EMPTY, keys=np.empty(0, np.int64), head=EMPTY,
                 body=new.body, total_words=p.cleaned.total_words, blocks=new.blocks,
+                headline=new.facts.headline, site=new.facts.site,
             )
         return Entry(
             id=new.article.id,
@@ -616,6 +640,8 @@ class Index:
             body=new.body,
             total_words=p.cleaned.total_words,
             blocks=new.blocks,
+            headline=new.facts.headline,
+            site=new.facts.site,
         )
 
     def _remove(self, article: Stored) -> None:
@@ -684,8 +710,8 @@ class _Component:
         (sa, oa, fa), (sb, ob, fb) = self.sets[a], self.sets[b]
         return score(sa, sb, oa, ob, fa, fb, None if np.isnan(apart) else apart)
 
-    def families(self) -> np.ndarray:
-        """The family of each local row (:func:`dedup.families.story_families`)."""
+    def families(self) -> Families:
+        """The families of the local rows (:func:`dedup.families.story_families`)."""
         cfg = self.config
         links = Links.build(
             [(self.index[a], self.index[b]) for a, b, *_ in self.links] or np.empty((0, 2)),
@@ -694,7 +720,7 @@ class _Component:
         )
         sizes = np.array([s[0].size for s in self.sets], dtype=np.int64)
         rank = np.array(canon.policy_rank(self.facts, cfg.canonical.policy), dtype=np.int64)
-        return story_families(len(self.rids), links, sizes, self.shared, rank, cfg.cluster.rendering_share).labels
+        return story_families(len(self.rids), links, sizes, self.shared, rank, cfg.cluster.rendering_share)
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,7 @@ Tables (the same on both backends):
 
 * ``meta(name, value)``: the schema version and the settings the index was built with.
 * ``articles``: per article its row number ``rid``, id, cluster, dates, the facts the
-  canonical policy looks at, its shingle, own-words and figure sets (sorted uint64,
+  canonical policy looks at, the headline and site reports show, its shingle, own-words and figure sets (sorted uint64,
   as bytes; own words only where they differ from the shingles) and its band keys.
 * ``bands(key, rid)`` (PostgreSQL): the LSH band keys of every article, the key
   first so that the articles sharing a key are one index range. SQLite keeps the
@@ -124,6 +124,10 @@ class Entry:
     total_words: int = 0
     blocks: Blocks = field(default_factory=lambda: EMPTY_BLOCKS)
     """The template blocks of its body (:mod:`dedup.text.template`)."""
+    headline: str | None = None
+    """Its headline, as reports show it (:mod:`dedup.heading`)."""
+    site: str | None = None
+    """Its site, as reports show it."""
 
 
 @dataclass(frozen=True)
@@ -135,10 +139,16 @@ class Stored(Entry):
     @property
     def facts(self) -> ArticleFacts:
         """What the canonical policy looks at."""
-        return ArticleFacts(self.id, self.body_words, from_microseconds(self.published_us), self.boilerplate_share)
+        return ArticleFacts(
+            self.id, self.body_words, from_microseconds(self.published_us), self.boilerplate_share, self.headline,
+            self.site,
+        )
 
 
-_COLUMNS = "rid, id, cluster_id, published_us, added_us, body_words, boilerplate, shingles, own, figures, keys, head"
+_COLUMNS = (
+    "rid, id, cluster_id, published_us, added_us, body_words, boilerplate, shingles, own, figures, keys, head, "
+    "headline, site"
+)
 
 
 class Store(abc.ABC):
@@ -225,12 +235,13 @@ class Store(abc.ABC):
 
     @staticmethod
     def _stored(row: Sequence[Any]) -> Stored:
-        rid, article_id, cluster_id, published_us, added_us, words, share, shingles, own, figures, keys, head = row
+        (rid, article_id, cluster_id, published_us, added_us, words, share, shingles, own, figures, keys, head,
+         headline, site) = row
         shingle_set = _array(shingles)
         return Stored(
             article_id, cluster_id, published_us, int(added_us), int(words), float(share), shingle_set,
             shingle_set if own is None else _array(own), _array(figures),
-            keys_array(keys), _array(head), rid=int(rid),
+            keys_array(keys), _array(head), headline=headline, site=site, rid=int(rid),
         )
 
     def canonical_row(self, cluster_id: str) -> int | None:
@@ -246,13 +257,13 @@ class Store(abc.ABC):
         own = None if entry.own.size == entry.shingles.size else _blob(entry.own)
         rid = self._one(
             "INSERT INTO articles (id, cluster_id, published_us, added_us, body_words, boilerplate, shingles, own, "
-            "figures, keys, head, body, total_words, blocks) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "RETURNING rid",
+            "figures, keys, head, body, total_words, blocks, headline, site) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING rid",
             (
                 entry.id, entry.cluster_id, entry.published_us, entry.added_us, entry.body_words,
                 entry.boilerplate_share, _blob(entry.shingles), own, _blob(entry.figures),
                 keys_blob(entry.keys), _blob(entry.head), zlib.compress(entry.body.encode("utf-8")),
-                entry.total_words, _blocks_blob(entry.blocks),
+                entry.total_words, _blocks_blob(entry.blocks), entry.headline, entry.site,
             ),
         )
         self._insert_keys(int(rid), entry.keys)
@@ -378,6 +389,11 @@ class Store(abc.ABC):
             found.extend((int(a), int(b), int(s), int(i), bool(t)) for a, b, s, i, t in cursor.fetchall())
         return sorted(set(found))
 
+    def inclusion_rows(self) -> list[int]:
+        """The rows of the stored copy pairs where one text is inside the other, sorted."""
+        cursor = self._execute("SELECT a FROM links WHERE inside IN (1, 2) UNION SELECT b FROM links WHERE inside IN (1, 2)")
+        return sorted(int(r[0]) for r in cursor.fetchall())
+
     def founded(self, cluster_ids: Sequence[str]) -> dict[str, int]:
         """The founding row of each cluster (the older cluster has the smaller)."""
         found: dict[str, int] = {}
@@ -462,7 +478,8 @@ class Store(abc.ABC):
             f"CREATE TABLE IF NOT EXISTS articles (rid {row_type}, id TEXT NOT NULL UNIQUE, cluster_id TEXT NOT NULL, "
             "published_us BIGINT, added_us BIGINT NOT NULL, body_words INTEGER NOT NULL, boilerplate DOUBLE PRECISION "
             f"NOT NULL, shingles {blob} NOT NULL, own {blob}, figures {blob} NOT NULL, keys {blob} NOT NULL, "
-            f"head {blob} NOT NULL, body {blob} NOT NULL, total_words BIGINT NOT NULL, blocks {blob} NOT NULL)",
+            f"head {blob} NOT NULL, body {blob} NOT NULL, total_words BIGINT NOT NULL, blocks {blob} NOT NULL, "
+            "headline TEXT, site TEXT)",
             "CREATE INDEX IF NOT EXISTS articles_cluster ON articles (cluster_id)",
             "CREATE INDEX IF NOT EXISTS articles_time ON articles ((COALESCE(published_us, added_us)))",
             "CREATE TABLE IF NOT EXISTS clusters (cluster_id TEXT PRIMARY KEY, canonical_rid BIGINT NOT NULL, "

@@ -1,7 +1,8 @@
 """HTML report: one self-contained page for editors.
 
 The page has a summary, a histogram of cluster sizes, the duplicate rate per source,
-and every cluster with its canonical and the reason; each copy is shown beside the
+every cluster with its canonical and the reason (members in time order with their
+date, site and headline), and what compilations contain; each copy is shown beside the
 canonical with the passages they share highlighted and the page junk the cleaner
 removed greyed out. It loads nothing from the network and runs no script: a
 Content-Security-Policy forbids both, and every piece of article text, id, source and
@@ -14,10 +15,10 @@ import html
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass
-from urllib.parse import urlsplit
 
 from dedup import __version__
 from dedup.align import Passage, Word, shared_passages, words
+from dedup.heading import site_of
 from dedup.models import Article, Cluster, Member, Removed, Result
 from dedup.text.normalize import repair
 
@@ -68,16 +69,9 @@ class _Shown:
 
 
 def source_of(article: Article | None) -> str:
-    """An article's source for the per-source table: its source, else its URL's host."""
-    if article is None:
-        return "(unknown)"
-    if article.source:
-        return article.source
-    if article.url:
-        host = urlsplit(article.url).hostname
-        if host:
-            return host
-    return "(unknown)"
+    """An article's source for the per-source table: its site (:func:`dedup.heading.site_of`)."""
+    site = None if article is None else site_of(article.source, article.url)
+    return "(unknown)" if site is None else site
 
 
 def _shown(article: Article, removed: tuple[Removed, ...], fix_mojibake: bool) -> _Shown:
@@ -160,15 +154,16 @@ def _pair(canonical: _Shown, copy: _Shown, member: Member, size: int) -> str:
 
 def _cluster(number: int, cluster: Cluster, articles: Mapping[str, Article], result: Result, size: int, fix: bool) -> str:
     rows = "".join(
-        f"<tr><td>{_e(m.id)}</td><td>{_e(source_of(articles.get(m.id)))}</td><td>{_e(m.relation)}</td>"
+        f"<tr><td>{_e(m.id)}</td><td>{_e(_when(m.published))}</td><td>{_e(m.site or '')}</td>"
+        f'<td class="headline">{_e(m.headline or "")}</td><td>{_e(m.relation)}</td>'
         + ("<td></td><td></td>" if m.relation == "canonical" else
            f'<td class="n">{m.jaccard:.2f}</td><td class="n">{m.containment:.2f}</td>')
         + "</tr>"
         for m in cluster.members
     )
     table = (
-        '<table class="members"><tr><th>id</th><th>source</th><th>relation</th>'
-        f'<th class="n">Jaccard</th><th class="n">contained</th></tr>{rows}</table>'
+        '<table class="members"><tr><th>id</th><th>published (UTC)</th><th>site</th><th>headline</th>'
+        f'<th>relation</th><th class="n">Jaccard</th><th class="n">contained</th></tr>{rows}</table>'
     )
     pairs = ""
     canonical_article = articles.get(cluster.canonical) if number <= MAX_CLUSTERS_WITH_TEXT else None
@@ -185,6 +180,23 @@ def _cluster(number: int, cluster: Cluster, articles: Mapping[str, Article], res
         f'<small>({_e(cluster.cluster_id)})</small></h3><p class="reason"><b>Canonical:</b> {_e(cluster.reason)}</p>'
         f"{table}{pairs}</section>"
     )
+
+
+def _when(published: str | None) -> str:
+    """A member's publication time to the minute, or ``undated``."""
+    return "undated" if published is None else published[:16].replace("T", " ")
+
+
+def _contains(result: Result) -> str:
+    """The texts that hold passages of other stories, and what they hold."""
+    if not result.contains:
+        return "<p>No text holds passages of other stories.</p>"
+    items = "".join(
+        f"<li><b>{_e(container)}</b> contains: {', '.join(_e(i) for i in held)}</li>"
+        for container, held in sorted(result.contains.items())
+    )
+    note = "<p>Live blogs, digests and other pages that hold other stories, left out of their clusters.</p>"
+    return f"{note}<ul>{items}</ul>"
 
 
 def _histogram(result: Result) -> str:
@@ -289,6 +301,7 @@ def render_html(
         f'<section id="sizes"><h2>Cluster sizes</h2>{_histogram(result)}</section>'
         f'<section id="sources"><h2>Duplicate rate per source</h2>{_sources(result, sources)}</section></div>'
         f'<section id="clusters"><h2>Clusters</h2>{legend}{clusters or "<p>No copies found.</p>"}</section>'
+        f'<section id="contains"><h2>Contains ({len(result.contains)})</h2>{_contains(result)}</section>'
         f'<section id="rejected"><h2>Rejected ({len(result.rejected)})</h2><ul>{rejected}</ul></section>'
         f"<footer><p>dedup {_e(__version__)}</p></footer></body></html>\n"
     )

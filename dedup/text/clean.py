@@ -23,6 +23,9 @@ text) that read as sentences. Removed, each with its kind:
 If an article has no prose at all (a list, a one-line brief), its non-junk short
 lines are kept as the body rather than losing the article.
 
+The cleaner also notes the page's headline lines (:attr:`CleanedText.headlines`), for
+reports only: the short lines near the top that read as a headline.
+
 Example:
     >>> c = clean("Menu\\nShare on Facebook\\nThe mayor opened the new bridge on Monday morning.\\n© 2024 Daily News")
     >>> c.body
@@ -44,6 +47,7 @@ from dedup._hashing import sorted_unique
 from dedup.models import Removed
 from dedup.shingle import word_ngrams
 from dedup.text.normalize import fold
+from dedup.text.scripts import TOKEN_PATTERN
 
 WORD = re.compile(r"\w+")
 _SENTENCE_ENDERS = frozenset(".!?…")
@@ -158,6 +162,17 @@ _CAPTION_SENTENCE = re.compile(
     re.IGNORECASE,
 )
 _SPACES = re.compile(r"\s{2,}")
+# Headline lines: short lines (or, above the first prose block, lines of a junk section
+# such as a menu under "Latest") before the second prose block (the first may be a notice
+# in a language the junk patterns do not know), of at least 3 tokens (words, or letters
+# of scripts written without spaces), with no date, no menu or breadcrumb marks, not
+# ending as a sentence, a label or a broken line does. A page title line "headline | site"
+# gives its longer side.
+_HEADLINE_BEFORE_PROSE = 2
+_HEADLINE_MIN_TOKENS = 3
+_HEADLINES_KEPT = 3
+_MENU_MARKS = re.compile(r"[•·›»>|]| / ")
+_TOKEN = re.compile(TOKEN_PATTERN)
 # A date or a time of day: "2023-07-13", "13/07/2023", "May 31, 2019", "31 May 2019", "9:52 PM".
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
 _DATE = re.compile(
@@ -292,6 +307,9 @@ class CleanedText:
     removed: tuple[Removed, ...]
     body_words: int
     total_words: int
+    headlines: tuple[str, ...] = ()
+    """Lines near the top of the page that read as its headline, in page order (at most
+    three; the first is usually the headline, a site's name line may come before it)."""
 
     @property
     def boilerplate_share(self) -> float:
@@ -596,7 +614,46 @@ def clean(text: str) -> CleanedText:
         removed=tuple(removed),
         body_words=body_words,
         total_words=total_words,
+        headlines=_headlines(blocks, kinds),
     )
+
+
+def _headlines(blocks: list[str], kinds: list[str | None]) -> tuple[str, ...]:
+    """The lines before the second prose block that read as a headline (see
+    ``_HEADLINE_BEFORE_PROSE``), at most ``_HEADLINES_KEPT``."""
+    found: list[str] = []
+    prose = 0
+    for block, kind in zip(blocks, kinds):
+        if kind is None:
+            prose += 1
+            if prose >= _HEADLINE_BEFORE_PROSE:
+                break
+        elif kind == "short-line" or (kind == "section" and prose == 0):
+            line = _headline_line(block)
+            if line:
+                found.append(line)
+                if len(found) == _HEADLINES_KEPT:
+                    break
+    return tuple(found)
+
+
+def _headline_line(block: str) -> str | None:
+    """A short line as a headline, or None when it reads as a menu item, a breadcrumb,
+    a date, a label, a sentence or a piece of a broken one.
+
+    Example:
+        >>> _headline_line("Rates rise again | The Daily Post"), _headline_line("Home > World")
+        ('Rates rise again', None)
+    """
+    line = " ".join(block.split())
+    parts = line.split(" | ")
+    if len(parts) == 2:
+        line = max(parts, key=len)
+    if _MENU_MARKS.search(line) or line.endswith((",", ";", ":", "-", "–", ".", "。")) or line[:1].islower():
+        return None
+    if _DATE.search(line):
+        return None
+    return line if len(_TOKEN.findall(line)) >= _HEADLINE_MIN_TOKENS else None
 
 
 def _keep_tables(blocks: list[str], kinds: list[str | None]) -> None:

@@ -385,7 +385,7 @@ def without_template(cleaned: CleanedText, template: np.ndarray) -> CleanedText:
         return cleaned
     return CleanedText(
         body, cleaned.removed + tuple(Removed(block, "template") for block in removed), word_count(body),
-        cleaned.total_words,
+        cleaned.total_words, cleaned.headlines,
     )
 
 

@@ -115,6 +115,16 @@ def test_dom_shows_summary_histogram_sources_and_clusters(loaded, report) -> Non
     for (_, reason, pairs), cluster in zip(clusters, summary["clusters"]):
         assert reason == f"Canonical: {cluster['reason']}"
         assert pairs == cluster["size"] - 1
+    # Each member with its date, site and headline, as the JSON report has them.
+    members = tab.evaluate(
+        "[...document.querySelectorAll('table.members tr')].filter(r => r.cells[0].tagName == 'TD')"
+        ".map(r => [...r.cells].slice(0, 4).map(c => c.textContent))"
+    )
+    assert members == [
+        [m["id"], m["published"] or "undated", m["site"] or "", m["headline"] or ""]
+        for c in summary["clusters"] for m in c["members"]
+    ]
+    assert any(m[2] == "paper.example.com" for m in members) and any(m[3] == PAYLOADS[2] for m in members)
 
 
 def test_copies_sit_beside_the_canonical_with_shared_passages_and_greyed_junk(loaded, report) -> None:  # noqa: ANN001

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import io
 import json
 import os
@@ -10,6 +11,7 @@ import random
 import pytest
 
 from dedup import Article, DedupConfig, deduplicate, read_articles
+from dedup.dates import parse_published
 from dedup.index import Index
 from dedup.models import Cluster
 from tests.support import newsday, simulator
@@ -24,10 +26,13 @@ def families(clusters: tuple[Cluster, ...] | list[Cluster]) -> dict[frozenset[st
     }
 
 
+def news_day_records(stories: int = 30) -> list[dict]:  # type: ignore[type-arg]
+    return list(newsday.news_day(shared_file(BBC), seed=newsday.TEST_SEEDS[1], split="test", stories=stories).articles)
+
+
 def news_day_articles(stories: int = 30) -> list[Article]:
-    day = newsday.news_day(shared_file(BBC), seed=newsday.TEST_SEEDS[1], split="test", stories=stories)
     return [Article(r["id"], r["text"], title=r.get("title"), url=r.get("url"), source=r.get("source"))
-            for r in day.articles]
+            for r in news_day_records(stories)]
 
 
 def corpus(name: str) -> list[Article]:
@@ -67,3 +72,20 @@ def test_index_holds_the_reports_families_in_any_order(request, tmp_path, backen
         else:
             location = request.getfixturevalue("postgres_server").database(f"families_{os.getpid()}_{name}_{seed}")
         assert index_families(location, order, config) == expected, f"arrival order {seed}"
+
+
+def test_index_lists_the_reports_members_and_contains_in_any_order(tmp_path) -> None:  # noqa: ANN001
+    # Headlines and sites from titles, sources and URLs, dates, and the live blogs and digests.
+    articles = [dataclasses.replace(a, published=parse_published(r["published"]))
+                for a, r in zip(news_day_articles(), news_day_records())]
+    result = deduplicate(articles)
+    assert result.contains and any(m.headline and m.site and m.published for c in result.clusters for m in c.members)
+    expected = [dataclasses.replace(c, cluster_id="") for c in result.clusters]
+    for seed in (0, 1):
+        order = list(articles)
+        random.Random(seed).shuffle(order)
+        with Index(str(tmp_path / f"order{seed}.db")) as index:
+            index.add_many(order)
+            listed = sorted((dataclasses.replace(c, cluster_id="") for c in index.clusters()), key=lambda c: c.canonical)
+            assert listed == expected, f"arrival order {seed}"
+            assert index.contains() == dict(result.contains), f"arrival order {seed}"

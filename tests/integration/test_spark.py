@@ -77,11 +77,18 @@ def test_parquet_through_the_cli_with_mapped_columns(spark, tmp_path: Path) -> N
 
     records = [json.loads(line) for line in dev_corpus().read_text(encoding="utf-8").splitlines()]
     path = tmp_path / "feed.parquet"
-    pq.write_table(pa.table({"doc": [r["id"] for r in records], "body": [r["text"] for r in records]}), path)
-    args = (str(path), "--format", "json", "--id-field", "doc", "--text-field", "body")
+    # Sites from a mapped source column on some records, from a mapped URL column on others.
+    outlet = [r["publisher"] if k % 2 else None for k, r in enumerate(records)]
+    link = [f"https://www.site{k % 5}.example/{k}" if k % 3 else None for k in range(len(records))]
+    pq.write_table(pa.table({"doc": [r["id"] for r in records], "body": [r["text"] for r in records],
+                             "outlet": outlet, "link": link}), path)
+    args = (str(path), "--format", "json", "--id-field", "doc", "--text-field", "body", "--source-field", "outlet",
+            "--url-field", "link")
     on_spark = run("report", *args, "--engine", "spark", "--master", "local[2]")
     assert on_spark.returncode == 0, err(on_spark)
     assert out(on_spark) == out(run("report", *args))
+    sites = {m["site"] for c in json.loads(out(on_spark))["clusters"] for m in c["members"]}
+    assert any(s and s.startswith("site") for s in sites) and any(s in outlet for s in sites if s)
 
 
 def test_bad_records_repeated_ids_and_dates_are_treated_as_locally(spark, tmp_path: Path) -> None:  # noqa: ANN001

@@ -12,7 +12,7 @@ import pytest
 from tests.support.cli import assert_clean_error, err, out, run
 from tests.support.paths import SEED_IDS, SEEDS
 
-MEMBER_FIELDS = {"id", "jaccard", "containment", "canonical_containment", "relation"}
+MEMBER_FIELDS = {"id", "published", "site", "headline", "jaccard", "containment", "canonical_containment", "relation"}
 
 
 def seeds_as_jsonl() -> bytes:
@@ -53,7 +53,8 @@ def test_report_text_names_the_cluster():
 
 def test_report_json_shape(seeds_json):
     data = json.loads(seeds_json)
-    assert set(data) == {"stats", "clusters", "rejected", "too_short"}
+    assert set(data) == {"stats", "clusters", "rejected", "too_short", "contains"}
+    assert data["contains"] == []
     assert data["stats"] == {
         "articles": 5,
         "clusters": 1,
@@ -73,6 +74,10 @@ def test_report_json_shape(seeds_json):
     assert cluster["members"][0]["relation"] == "canonical"
     assert cluster["members"][1]["relation"] == "near"
     assert 0.0 < cluster["members"][1]["jaccard"] <= cluster["members"][1]["containment"] <= 1.0
+    # Plain files have no title, source, URL or date: the copy's headline is its page's headline line.
+    assert [(m["published"], m["site"]) for m in cluster["members"]] == [(None, None), (None, None)]
+    assert cluster["members"][0]["headline"] is None  # the canonical's page opens with its body
+    assert cluster["members"][1]["headline"] == "Azerbaijan's President hosts Israeli Defense Minister in Baku"
 
 
 def test_stdin_jsonl_gives_the_same_clusters(seeds_json):
