@@ -53,7 +53,7 @@ from dedup.models import Article, Cluster, Member, Rejection, Removed, Result
 from dedup.shingle import EMPTY, body_figures, body_shingles, shingles
 from dedup.text.clean import CleanedText, clean, passthrough
 from dedup.text.normalize import needs_repair, normalize, repair
-from dedup.text.template import BlockTables, block_table, learn, without_template
+from dedup.text.template import BlockTables, block_tables, learn, without_template
 from dedup.verify import (
     NONE,
     CopyRule,
@@ -145,7 +145,7 @@ def _sketch_chunk(
         ).reshape(-1, 4),
         minhash_seconds=time.perf_counter() - started,
         prepared=prepared if keep_prepared else None,
-        blocks=BlockTables.pack([block_table(p.cleaned.body) for p in prepared])
+        blocks=block_tables([p.cleaned.body for p in prepared])
         if template is None and config.clean.learn_template else None,
     )
 
