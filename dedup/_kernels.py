@@ -142,6 +142,17 @@ if AVAILABLE:
 
     _mul128_fold64: Any = _mul128_fold64_intrinsic
 
+    @intrinsic
+    def _popcount_intrinsic(typingctx: Any, x: Any) -> Any:  # noqa: ARG001
+        """The set bits of a uint64 (LLVM's ctpop: one instruction where the CPU has it)."""
+
+        def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:  # noqa: ARG001
+            return builder.ctpop(args[0])
+
+        return types.uint64(types.uint64), codegen
+
+    _popcount: Any = _popcount_intrinsic
+
     @_njit
     def _rotl64(x: np.uint64, r: int) -> np.uint64:
         return (x << np.uint64(r)) | (x >> np.uint64(64 - r))
@@ -685,6 +696,15 @@ if AVAILABLE:
         count = _doc_tokens(buf, 0, size, table, secret, hashes, starts, _scratch(size))
         return hashes[:count].copy(), starts[:count].copy()
 
+    @_njit_loop
+    def _near(a: np.ndarray, b: np.ndarray, bits: int, out: np.ndarray) -> None:
+        for i in range(a.size):
+            x = a[i]
+            for j in range(b.size):
+                if _popcount(x ^ b[j]) <= bits:
+                    out[i] = True
+                    break
+
     @_njit
     def _ends_sentence(buf: np.ndarray, line_start: int, k: int, flags: np.ndarray) -> bool:
         """Whether the space at ``buf[k]`` follows a sentence end, perhaps with one closer
@@ -1022,6 +1042,13 @@ def chain_ngrams(token_hashes: np.ndarray, size: int) -> np.ndarray:
     hashes = np.ascontiguousarray(token_hashes, dtype=np.uint64)
     out = np.empty(max(hashes.size - min(size, hashes.size) + 1, 0), dtype=np.uint64)
     return out[: _chain(hashes, hashes.size, size, out)]
+
+
+def near(a: np.ndarray, b: np.ndarray, bits: int) -> np.ndarray:
+    """For each uint64 of ``a``, whether some value of ``b`` differs from it in at most ``bits`` bits."""
+    out = np.zeros(a.size, dtype=np.bool_)
+    _near(np.ascontiguousarray(a, dtype=np.uint64), np.ascontiguousarray(b, dtype=np.uint64), bits, out)
+    return out
 
 
 def xxh3(data: bytes) -> int:

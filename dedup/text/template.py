@@ -271,6 +271,8 @@ def _related(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """For each SimHash of ``a``, whether some SimHash of ``b`` is within :data:`RELATED_BITS` bits."""
     if a.size == 0 or b.size == 0:
         return np.zeros(a.size, dtype=bool)
+    if _kernels.AVAILABLE:
+        return _kernels.near(a, b, RELATED_BITS)
     x = a[:, None] ^ b[None, :]
     bits = np.unpackbits(x.view(np.uint8).reshape(a.size, b.size, 8), axis=2).sum(axis=2)
     return (bits <= RELATED_BITS).any(axis=1)
@@ -303,6 +305,20 @@ def _is_template(tables: Sequence[Blocks] | BlockTables, docs: np.ndarray) -> tu
     return float(np.median(related_share)) < GROUP_RELATED, group
 
 
+def _common(keys: np.ndarray) -> np.ndarray:
+    """Where the keys found at least :data:`MIN_DOCS` times sit in ``keys``: the blocks
+    that can be on :data:`MIN_DOCS` pages (most keys are found once)."""
+    ordered = np.sort(keys)
+    reach = MIN_DOCS - 1
+    common = np.unique(ordered[reach:][ordered[reach:] == ordered[: ordered.size - reach]])
+    del ordered
+    if not common.size:
+        return np.empty(0, dtype=np.int64)
+    found = np.searchsorted(common, keys)
+    np.minimum(found, common.size - 1, out=found)
+    return np.flatnonzero(common[found] == keys)
+
+
 def learn(
     tables: Sequence[Blocks] | BlockTables, sample_keys: Sequence[bytes],
     verdicts: dict[bytes, tuple[bool, np.ndarray]] | None = None, identities: Sequence[int] | None = None,
@@ -322,8 +338,11 @@ def learn(
         return np.empty(0, np.uint64)
     if not isinstance(tables, BlockTables):
         tables = BlockTables.pack(tables)
-    flat = tables.keys
-    doc_of = np.repeat(np.arange(len(tables), dtype=np.int64), np.diff(tables.offsets))
+    where = _common(tables.keys)
+    if not where.size:
+        return np.empty(0, np.uint64)
+    flat = tables.keys[where]
+    doc_of = np.searchsorted(tables.offsets, where, side="right") - 1
     order = np.lexsort((doc_of, flat))
     flat, doc_of = flat[order], doc_of[order]
     once = np.r_[True, (flat[1:] != flat[:-1]) | (doc_of[1:] != doc_of[:-1])]  # a key once per page

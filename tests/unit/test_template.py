@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 import dedup
 from dedup import _kernels
-from dedup.text.template import block_key, block_table, block_tables, learn, strip
+from dedup.text.template import _related, block_key, block_table, block_tables, learn, strip
 from tests.support.prose import ProseMaker
 
 NOTICES = {
@@ -172,3 +172,19 @@ def test_compiled_block_tables_equal_the_numpy_path_on_any_text(pieces):
     finally:
         _kernels.AVAILABLE = True
     assert tables_equal(compiled, reference)
+
+
+def test_nothing_is_learned_when_no_block_recurs_on_three_pages():
+    pages = ["The same line twice.\nOne page alone.", "The same line twice.\nAnother page.", "A third page."]
+    assert learn([block_table(p) for p in pages], [b"a", b"b", b"c"]).size == 0
+
+
+def test_related_simhashes_are_the_same_compiled_and_in_numpy(monkeypatch):
+    rng = np.random.default_rng(2)
+    b = rng.integers(0, 2**63, 50, dtype=np.uint64)
+    flips = [np.uint64((1 << bits) - 1) for bits in (0, 15, 16, 17, 40)]
+    a = np.concatenate([b[:5] ^ np.array(flips, dtype=np.uint64), rng.integers(0, 2**63, 30, dtype=np.uint64)])
+    compiled = _related(a, b)
+    assert compiled[:5].tolist() == [True, True, True, False, False]
+    monkeypatch.setattr(_kernels, "AVAILABLE", False)
+    assert np.array_equal(_related(a, b), compiled)
