@@ -142,17 +142,6 @@ if AVAILABLE:
 
     _mul128_fold64: Any = _mul128_fold64_intrinsic
 
-    @intrinsic
-    def _popcount_intrinsic(typingctx: Any, x: Any) -> Any:  # noqa: ARG001
-        """The set bits of a uint64 (LLVM's ctpop: one instruction where the CPU has it)."""
-
-        def codegen(context: Any, builder: Any, signature: Any, args: Any) -> Any:  # noqa: ARG001
-            return builder.ctpop(args[0])
-
-        return types.uint64(types.uint64), codegen
-
-    _popcount: Any = _popcount_intrinsic
-
     @_njit
     def _rotl64(x: np.uint64, r: int) -> np.uint64:
         return (x << np.uint64(r)) | (x >> np.uint64(64 - r))
@@ -696,15 +685,6 @@ if AVAILABLE:
         count = _doc_tokens(buf, 0, size, table, secret, hashes, starts, _scratch(size))
         return hashes[:count].copy(), starts[:count].copy()
 
-    @_njit_loop
-    def _near(a: np.ndarray, b: np.ndarray, bits: int, out: np.ndarray) -> None:
-        for i in range(a.size):
-            x = a[i]
-            for j in range(b.size):
-                if _popcount(x ^ b[j]) <= bits:
-                    out[i] = True
-                    break
-
     @_njit
     def _ends_sentence(buf: np.ndarray, line_start: int, k: int, flags: np.ndarray) -> bool:
         """Whether the space at ``buf[k]`` follows a sentence end, perhaps with one closer
@@ -897,9 +877,10 @@ if AVAILABLE:
         long_line: int, min_letters: int, table: np.ndarray, secret: np.ndarray,
     ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         docs = offsets.size - 1
-        longest = 0
+        longest, keyed = 0, 0
         for d in range(docs):
             longest = max(longest, offsets[d + 1] - offsets[d])
+            keyed = max(keyed, 0 if raw[d] else offsets[d + 1] - offsets[d])
         rows = buf.size // 64 + docs
         out = (
             np.empty(rows, dtype=np.uint64), np.empty(rows, dtype=np.int32), np.empty(rows, dtype=np.uint64),
@@ -907,8 +888,8 @@ if AVAILABLE:
         )
         ascii_work = (np.zeros(longest + 32, dtype=np.uint8), np.empty(longest + 2, dtype=np.int64),
                       np.empty(longest + 2, dtype=np.uint64))
-        keyed_work = (np.empty(longest + 2, dtype=np.uint64), np.empty(longest + 2, dtype=np.int64),
-                      np.empty(longest + 2, dtype=np.uint64), _scratch(longest))
+        keyed_work = (np.empty(keyed + 2, dtype=np.uint64), np.empty(keyed + 2, dtype=np.int64),
+                      np.empty(keyed + 2, dtype=np.uint64), _scratch(keyed))
         counts = np.empty(docs, dtype=np.int64)
         b = 0
         for d in range(docs):
@@ -1042,13 +1023,6 @@ def chain_ngrams(token_hashes: np.ndarray, size: int) -> np.ndarray:
     hashes = np.ascontiguousarray(token_hashes, dtype=np.uint64)
     out = np.empty(max(hashes.size - min(size, hashes.size) + 1, 0), dtype=np.uint64)
     return out[: _chain(hashes, hashes.size, size, out)]
-
-
-def near(a: np.ndarray, b: np.ndarray, bits: int) -> np.ndarray:
-    """For each uint64 of ``a``, whether some value of ``b`` differs from it in at most ``bits`` bits."""
-    out = np.zeros(a.size, dtype=np.bool_)
-    _near(np.ascontiguousarray(a, dtype=np.uint64), np.ascontiguousarray(b, dtype=np.uint64), bits, out)
-    return out
 
 
 def xxh3(data: bytes) -> int:

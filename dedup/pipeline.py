@@ -48,6 +48,7 @@ from dedup.dates import epoch_hours
 from dedup.errors import InputError
 from dedup.families import Links, story_families
 from dedup.lsh import candidate_pairs
+from dedup.memory import release_freed_memory
 from dedup.minhash import permutations, signatures
 from dedup.models import Article, Cluster, Member, Rejection, Removed, Result
 from dedup.shingle import EMPTY, body_figures, body_shingles, shingles
@@ -527,6 +528,7 @@ class Deduplicator:
             template = learn(packed, [f.id.encode("utf-8") for f in facts])
             rows = packed.holding(template)
             del packed
+            release_freed_memory()  # the chunks' arrays and the block tables, before reading again
             if rows.size:
                 sketched = self._without_template(sketched, articles, rows, template, workers)
             template_seconds = time.perf_counter() - t

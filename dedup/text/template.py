@@ -271,9 +271,9 @@ def _related(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """For each SimHash of ``a``, whether some SimHash of ``b`` is within :data:`RELATED_BITS` bits."""
     if a.size == 0 or b.size == 0:
         return np.zeros(a.size, dtype=bool)
-    if _kernels.AVAILABLE:
-        return _kernels.near(a, b, RELATED_BITS)
     x = a[:, None] ^ b[None, :]
+    if hasattr(np, "bitwise_count"):  # numpy 2
+        return (np.bitwise_count(x) <= RELATED_BITS).any(axis=1)
     bits = np.unpackbits(x.view(np.uint8).reshape(a.size, b.size, 8), axis=2).sum(axis=2)
     return (bits <= RELATED_BITS).any(axis=1)
 
@@ -314,9 +314,15 @@ def _common(keys: np.ndarray) -> np.ndarray:
     del ordered
     if not common.size:
         return np.empty(0, dtype=np.int64)
-    found = np.searchsorted(common, keys)
-    np.minimum(found, common.size - 1, out=found)
-    return np.flatnonzero(common[found] == keys)
+    where = []
+    for start in range(0, keys.size, _SLICE):  # a slice at a time: no temporaries the size of the corpus
+        part = keys[start : start + _SLICE]
+        found = np.minimum(np.searchsorted(common, part), common.size - 1)
+        where.append(np.flatnonzero(common[found] == part) + start)
+    return np.concatenate(where)
+
+
+_SLICE = 1 << 18
 
 
 def learn(
@@ -411,7 +417,10 @@ def strip(body: str, template: np.ndarray) -> tuple[str, tuple[str, ...]]:
 
 
 def without_template(cleaned: CleanedText, template: np.ndarray) -> CleanedText:
-    """A cleaned text without its template blocks, each removal recorded (kind ``template``)."""
+    """A cleaned text without its template blocks, each removal recorded (kind ``template``).
+    Bodies without one are told apart by their block keys first (compiled, when numba is present)."""
+    if not holds_template(block_table(cleaned.body), template):
+        return cleaned
     body, removed = strip(cleaned.body, template)
     if not removed:
         return cleaned
@@ -422,8 +431,11 @@ def without_template(cleaned: CleanedText, template: np.ndarray) -> CleanedText:
 
 
 def holds_template(table: Blocks, template: np.ndarray) -> bool:
-    """Whether a body (its blocks) holds a template block."""
-    return bool(template.size) and bool(np.isin(table.keys, template).any())
+    """Whether a body (its blocks) holds a template block (``template``: sorted keys)."""
+    if not template.size or not table.keys.size:
+        return False
+    found = np.searchsorted(template, table.keys)
+    return bool((template[np.minimum(found, template.size - 1)] == table.keys).any())
 
 
 __all__ = ["BlockTables", "Blocks", "block_table", "block_tables", "holds_template", "learn", "strip", "without_template"]
