@@ -56,6 +56,9 @@ _WORD_TABLE: np.ndarray | None = None
 
 
 WORD, LETTER_TOKEN = 1, 2
+SPACE, TERMINAL, CLOSER = 1, 2, 4
+"""Flags of an ASCII byte for :func:`block_tables`: stripped from a line's ends, ends a
+sentence, closes a quotation or bracket after a sentence end."""
 
 
 def word_table() -> np.ndarray:
@@ -682,6 +685,224 @@ if AVAILABLE:
         count = _doc_tokens(buf, 0, size, table, secret, hashes, starts, _scratch(size))
         return hashes[:count].copy(), starts[:count].copy()
 
+    @_njit
+    def _ends_sentence(buf: np.ndarray, line_start: int, k: int, flags: np.ndarray) -> bool:
+        """Whether the space at ``buf[k]`` follows a sentence end, perhaps with one closer
+        between (``buf[line_start:k]`` is the line before it, not empty)."""
+        before = flags[buf[k - 1]]
+        if before & TERMINAL:
+            return True
+        return bool(before & CLOSER) and k - 2 >= line_start and bool(flags[buf[k - 2]] & TERMINAL)
+
+    _LANES = np.uint64(0x0101010101010101)
+    _FEW_VOTES = 48  # repeats among fewer hashes are found without sorting
+
+    @_njit
+    def _flush_lanes(lanes: np.ndarray, ones: np.ndarray) -> None:
+        """Add the byte counters of ``lanes`` (lane ``j``, byte ``k``: bit ``8k + j``) to ``ones``."""
+        for j in range(8):
+            for k in range(8):
+                ones[8 * k + j] += np.int64((lanes[j] >> np.uint64(8 * k)) & np.uint64(0xFF))
+            lanes[j] = 0
+
+    @_njit
+    def _simhash(hashes: np.ndarray, ones: np.ndarray, lanes: np.ndarray) -> np.uint64:
+        """64-bit SimHash of word hashes, each distinct hash voting once (sorts ``hashes``;
+        ``ones`` and ``lanes`` are scratch of 64 and 8). A repeat is found among the hashes
+        before it, or next to it once sorted when there are many; bits are counted eight at
+        a time in byte counters, emptied every 255 hashes."""
+        many = hashes.size > _FEW_VOTES
+        if many:
+            hashes.sort()
+        ones[:] = 0
+        lanes[:] = 0
+        distinct = 0
+        for i in range(hashes.size):
+            h = hashes[i]
+            seen = False
+            if many:
+                seen = i > 0 and h == hashes[i - 1]
+            else:
+                for k in range(i):
+                    seen |= hashes[k] == h
+            if seen:
+                continue
+            for j in range(8):
+                lanes[j] += (h >> np.uint64(j)) & _LANES
+            distinct += 1
+            if distinct % 255 == 0:
+                _flush_lanes(lanes, ones)
+        _flush_lanes(lanes, ones)
+        out = np.uint64(0)
+        for bit in range(64):
+            if 2 * ones[bit] > distinct:
+                out |= np.uint64(1) << np.uint64(bit)
+        return out
+
+    @_njit
+    def _block_out(
+        key: np.ndarray, start: int, length: int, words: int, vote: np.ndarray, voting: int, secret: np.ndarray,
+        out: tuple, b: int,
+    ) -> None:
+        """Row ``b`` of the output tables: the key's hash, the words, the SimHash of the votes."""
+        keys, word_counts, sims, ones, lanes = out
+        keys[b] = xxh3_64(key, start, length, secret)
+        word_counts[b] = words
+        sims[b] = _simhash(vote[:voting], ones, lanes)
+
+    @_njit
+    def _ascii_block(
+        buf: np.ndarray, start: int, end: int, keymap: np.ndarray, min_letters: int, secret: np.ndarray,
+        work: tuple, out: tuple, b: int,
+    ) -> int:
+        """The block ``buf[start:end]`` of an ASCII body into row ``b`` of ``out`` unless its
+        key is empty; returns the next row. The key (each byte through ``keymap``, runs of
+        spaces as one, none at the ends) is written to ``key`` after 8 bytes of padding,
+        the places where a word begins or ends to ``edges``, without a branch."""
+        key, edges, vote = work
+        n, m = 8, 0
+        before = False
+        for i in range(start, end):
+            c = keymap[buf[i]]
+            letter = c != 32
+            key[n] = c
+            edges[m] = n
+            m += letter != before
+            n += letter | before
+            before = letter
+        if before:
+            edges[m] = n
+            m += 1
+        else:
+            n -= n > 8  # the space after the last word
+        if n == 8:
+            return b
+        voting = 0
+        for w in range(0, m, 2):
+            first, length = edges[w], edges[w + 1] - edges[w]
+            if length >= min_letters:
+                vote[voting] = _xxh3_word(key, first, length) if length <= 16 else _xxh3_over16(key, first, length, secret)
+                voting += 1
+        _block_out(key, 8, n - 8, m // 2, vote, voting, secret, out, b)
+        return b + 1
+
+    @_njit
+    def _ascii_blocks(
+        buf: np.ndarray, start: int, end: int, flags: np.ndarray, keymap: np.ndarray, long_line: int,
+        min_letters: int, secret: np.ndarray, work: tuple, out: tuple, b: int,
+    ) -> int:
+        """The blocks of the ASCII body ``buf[start:end]`` into ``out`` from row ``b``;
+        returns the next row. A block is a line (without its :data:`SPACE` bytes at the
+        ends), or, in a line of ``long_line`` spaces or more, a part cut at NUL bytes and
+        at spaces after a sentence end."""
+        i = start
+        while i <= end:
+            j = i
+            while j < end and buf[j] != 10:
+                j += 1
+            first, last = i, j
+            while first < last and flags[buf[first]] & SPACE:
+                first += 1
+            while last > first and flags[buf[last - 1]] & SPACE:
+                last -= 1
+            spaces = 0
+            for k in range(first, last):
+                spaces += buf[k] == 32
+            part = first
+            if spaces >= long_line:
+                for k in range(first, last):
+                    if buf[k] == 0 or (buf[k] == 32 and _ends_sentence(buf, first, k, flags)):
+                        b = _ascii_block(buf, part, k, keymap, min_letters, secret, work, out, b)
+                        part = k + 1
+            b = _ascii_block(buf, part, last, keymap, min_letters, secret, work, out, b)
+            i = j + 1
+        return b
+
+    @_njit
+    def _chars_up_to(buf: np.ndarray, start: int, end: int, most: int) -> int:
+        """Characters of UTF-8 ``buf[start:end]``, counted up to ``most``."""
+        chars = 0
+        for i in range(start, end):
+            chars += (buf[i] & 0xC0) != 0x80
+            if chars == most:
+                break
+        return chars
+
+    @_njit
+    def _keyed_blocks(
+        buf: np.ndarray, start: int, end: int, min_letters: int, table: np.ndarray, secret: np.ndarray,
+        work: tuple, out: tuple, b: int,
+    ) -> int:
+        """The blocks of ``buf[start:end]``, block keys already made, each ended by a line
+        break, into ``out`` from row ``b``; returns the next row. Words are the shingler's
+        tokens; those of ``min_letters`` letters or more vote in the SimHash, and so do
+        single letters of scripts without spaces (tokens with no gap after them)."""
+        hashes, starts, vote, scratch = work
+        count = _doc_tokens(buf, start, end, table, secret, hashes, starts, scratch)
+        t = 0
+        line = start
+        while line < end:
+            stop = line
+            while buf[stop] != 10:
+                stop += 1
+            first, voting = t, 0
+            while t < count and start + starts[t] < stop:
+                following = start + starts[t + 1] if t + 1 < count else end
+                chars = _chars_up_to(buf, start + starts[t], following, min_letters + 1)
+                if chars == 1 or chars > min_letters:  # the token and its gap
+                    vote[voting] = hashes[t]
+                    voting += 1
+                t += 1
+            _block_out(buf, line, stop - line, t - first, vote, voting, secret, out, b)
+            b += 1
+            line = stop + 1
+        return b
+
+    @_njit
+    def _grown(out: tuple, used: int, size: int) -> tuple:
+        """The output tables with room for ``size`` rows, their first ``used`` kept."""
+        keys, words, sims, ones, lanes = out
+        if size <= keys.size:
+            return out
+        size = max(size, 2 * keys.size)
+        bigger = (np.empty(size, dtype=np.uint64), np.empty(size, dtype=np.int32), np.empty(size, dtype=np.uint64))
+        bigger[0][:used] = keys[:used]
+        bigger[1][:used] = words[:used]
+        bigger[2][:used] = sims[:used]
+        return bigger[0], bigger[1], bigger[2], ones, lanes
+
+    @_njit_loop
+    def _batch_blocks(
+        buf: np.ndarray, offsets: np.ndarray, raw: np.ndarray, flags: np.ndarray, keymap: np.ndarray,
+        long_line: int, min_letters: int, table: np.ndarray, secret: np.ndarray,
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        docs = offsets.size - 1
+        longest, keyed = 0, 0
+        for d in range(docs):
+            longest = max(longest, offsets[d + 1] - offsets[d])
+            keyed = max(keyed, 0 if raw[d] else offsets[d + 1] - offsets[d])
+        rows = buf.size // 64 + docs
+        out = (
+            np.empty(rows, dtype=np.uint64), np.empty(rows, dtype=np.int32), np.empty(rows, dtype=np.uint64),
+            np.zeros(64, dtype=np.int64), np.zeros(8, dtype=np.uint64),
+        )
+        ascii_work = (np.zeros(longest + 32, dtype=np.uint8), np.empty(longest + 2, dtype=np.int64),
+                      np.empty(longest + 2, dtype=np.uint64))
+        keyed_work = (np.empty(keyed + 2, dtype=np.uint64), np.empty(keyed + 2, dtype=np.int64),
+                      np.empty(keyed + 2, dtype=np.uint64), _scratch(keyed))
+        counts = np.empty(docs, dtype=np.int64)
+        b = 0
+        for d in range(docs):
+            start, end = offsets[d], offsets[d + 1]
+            out = _grown(out, b, b + (end - start) // 2 + 1)  # a block takes a byte and a cut
+            before = b
+            if raw[d]:
+                b = _ascii_blocks(buf, start, end, flags, keymap, long_line, min_letters, secret, ascii_work, out, b)
+            else:
+                b = _keyed_blocks(buf, start, end, min_letters, table, secret, keyed_work, out, b)
+            counts[d] = b - before
+        return out[0][:b].copy(), out[1][:b].copy(), out[2][:b].copy(), counts
+
 
 def token_hashes(normalized: str) -> tuple[np.ndarray, np.ndarray]:
     """xxh3-64 hashes of the ``\\w+`` tokens of ``normalized`` (ASCII capitals hashed
@@ -689,6 +910,28 @@ def token_hashes(normalized: str) -> tuple[np.ndarray, np.ndarray]:
     encoded = normalized.encode("utf-8")
     buf = np.frombuffer(encoded, dtype=np.uint8)
     return _token_hashes(buf, len(encoded), word_table(), _SECRET)
+
+
+def block_tables(
+    texts: list[str], raw: np.ndarray, flags: np.ndarray, keymap: np.ndarray, long_line: int, min_letters: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The template blocks of many texts in one compiled pass (see :mod:`dedup.text.template`).
+
+    Args:
+        texts: Per page, its ASCII body (``raw``) or its block keys, each ended by a line break.
+        raw: Which texts are bodies, cut into blocks and keyed here.
+        flags: ``uint8[128]``: :data:`SPACE`, :data:`TERMINAL` and :data:`CLOSER` of each ASCII byte.
+        keymap: ``uint8[128]``: each ASCII byte in a key, a space for a separator.
+        long_line: Spaces from which a line is cut into sentences.
+        min_letters: Letters from which a word votes in a block's SimHash.
+
+    Returns:
+        Every block's key hash, words (int32) and SimHash, pages end to end, and each page's blocks.
+    """
+    buf, offsets = _pack(texts)
+    return _batch_blocks(
+        buf, offsets, np.asarray(raw, dtype=np.bool_), flags, keymap, long_line, min_letters, word_table(), _SECRET
+    )
 
 
 class LiteralTable:

@@ -49,12 +49,13 @@ from dedup.errors import InputError
 from dedup.families import Links, story_families
 from dedup.heading import heading
 from dedup.lsh import candidate_pairs
+from dedup.memory import release_freed_memory
 from dedup.minhash import permutations, signatures
 from dedup.models import Article, Cluster, Member, Rejection, Removed, Result
 from dedup.shingle import EMPTY, body_figures, body_shingles, shingles
 from dedup.text.clean import CleanedText, clean, passthrough
 from dedup.text.normalize import needs_repair, normalize, repair
-from dedup.text.template import BlockTables, block_table, learn, without_template
+from dedup.text.template import BlockTables, block_tables, learn, without_template
 from dedup.verify import (
     NONE,
     CopyRule,
@@ -152,7 +153,7 @@ def _sketch_chunk(
         ).reshape(-1, 4),
         minhash_seconds=time.perf_counter() - started,
         prepared=prepared if keep_prepared else None,
-        blocks=BlockTables.pack([block_table(p.cleaned.body) for p in prepared])
+        blocks=block_tables([p.cleaned.body for p in prepared])
         if template is None and config.clean.learn_template else None,
     )
 
@@ -534,6 +535,7 @@ class Deduplicator:
             template = learn(packed, [f.id.encode("utf-8") for f in facts])
             rows = packed.holding(template)
             del packed
+            release_freed_memory()  # the chunks' arrays and the block tables, before reading again
             if rows.size:
                 sketched = self._without_template(sketched, articles, rows, template, workers)
             template_seconds = time.perf_counter() - t

@@ -48,6 +48,7 @@ from dataclasses import dataclass
 import numpy as np
 import xxhash
 
+from dedup import _kernels
 from dedup.models import Removed
 from dedup.shingle import _token_hashes_and_starts
 from dedup.text.clean import CleanedText, word_count
@@ -201,22 +202,20 @@ def _normalised_lines(text: str) -> list[str]:
     return [k.strip() for k in _NOT_WORD_LINE.sub(" ", _DIGIT.sub("0", text.casefold())).split("\n")]
 
 
-def block_table(body: str) -> Blocks:
-    """The blocks of a page body (see :func:`blocks`) with their keys, words and SimHashes.
-
-    Keys are normalised in one pass over the body; words are hashed by the shingler's
-    tokeniser (compiled when numba is present); the SimHash takes the words of four
-    letters or more, and every letter of scripts written without spaces.
-    """
+def _key_text(body: str) -> str:
+    """The keys of a body's blocks (see :func:`blocks`), one a line, empty ones left out."""
     parts = list(blocks(body))
     if not parts:
+        return ""
+    return "\n".join(k for k in _normalised_lines("\n".join(parts)) if k)
+
+
+def _keyed_table(text: str) -> Blocks:
+    """The blocks of a key text (:func:`_key_text`) with their key hashes, words and
+    SimHashes, in numpy (what the compiled kernel does without numba)."""
+    if not text:
         return EMPTY_BLOCKS
-    keys = _normalised_lines("\n".join(parts))
-    kept = [i for i, k in enumerate(keys) if k]
-    if not kept:
-        return EMPTY_BLOCKS
-    keys = [keys[i] for i in kept]
-    text = "\n".join(keys)
+    keys = text.split("\n")
     hashes, starts = _token_hashes_and_starts(text)
     lines = np.cumsum(np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32) == 10)
     block = lines[starts] if starts.size else np.empty(0, dtype=np.int64)
@@ -230,11 +229,51 @@ def block_table(body: str) -> Blocks:
     return Blocks(key_hashes, words, sims)
 
 
+def _byte_tables() -> tuple[np.ndarray, np.ndarray]:
+    """For the compiled kernel, per ASCII byte: its flags (stripped from a line's ends,
+    a sentence end, a closer after one; :data:`_ENDS`) and what it is in a key."""
+    flags = np.zeros(128, dtype=np.uint8)
+    for c in range(128):
+        flags[c] |= _kernels.SPACE * chr(c).isspace()
+        flags[c] |= _kernels.TERMINAL * any(end == chr(c) for end in _ENDS)
+        flags[c] |= _kernels.CLOSER * any(len(end) == 2 and end[1] == chr(c) for end in _ENDS)
+    keymap = np.array([_ASCII_KEY[ord(chr(c).lower())] if c != 10 else 32 for c in range(128)], dtype=np.uint8)
+    return flags, keymap
+
+
+_FLAGS, _KEYMAP = _byte_tables()
+
+
+def block_tables(bodies: Sequence[str]) -> BlockTables:
+    """The blocks of many page bodies (see :func:`blocks`) with their keys, words and SimHashes.
+
+    ASCII bodies are cut, keyed and hashed in one compiled pass (when numba is present);
+    other bodies are keyed in one normalisation pass over the text in Python, then hashed
+    in the same pass. Words are hashed by the shingler's tokeniser; the SimHash takes the
+    words of four letters or more, and every letter of scripts written without spaces.
+    """
+    if not _kernels.AVAILABLE:
+        return BlockTables.pack([_keyed_table(_key_text(body)) for body in bodies])
+    raw = np.fromiter((body.isascii() for body in bodies), dtype=bool, count=len(bodies))
+    texts = [body if plain else (text + "\n" if (text := _key_text(body)) else "") for body, plain in zip(bodies, raw)]
+    keys, words, sims, counts = _kernels.block_tables(texts, raw, _FLAGS, _KEYMAP, LONG_LINE, SIMHASH_MIN_LETTERS)
+    offsets = np.zeros(len(bodies) + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    return BlockTables(keys, words, sims, offsets)
+
+
+def block_table(body: str) -> Blocks:
+    """The blocks of one page body: see :func:`block_tables`."""
+    return block_tables([body])[0]
+
+
 def _related(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """For each SimHash of ``a``, whether some SimHash of ``b`` is within :data:`RELATED_BITS` bits."""
     if a.size == 0 or b.size == 0:
         return np.zeros(a.size, dtype=bool)
     x = a[:, None] ^ b[None, :]
+    if hasattr(np, "bitwise_count"):  # numpy 2
+        return (np.bitwise_count(x) <= RELATED_BITS).any(axis=1)
     bits = np.unpackbits(x.view(np.uint8).reshape(a.size, b.size, 8), axis=2).sum(axis=2)
     return (bits <= RELATED_BITS).any(axis=1)
 
@@ -266,6 +305,26 @@ def judge(tables: Sequence[Blocks] | BlockTables, docs: np.ndarray) -> tuple[boo
     return float(np.median(related_share)) < GROUP_RELATED, group
 
 
+def _common(keys: np.ndarray) -> np.ndarray:
+    """Where the keys found at least :data:`MIN_DOCS` times sit in ``keys``: the blocks
+    that can be on :data:`MIN_DOCS` pages (most keys are found once)."""
+    ordered = np.sort(keys)
+    reach = MIN_DOCS - 1
+    common = np.unique(ordered[reach:][ordered[reach:] == ordered[: ordered.size - reach]])
+    del ordered
+    if not common.size:
+        return np.empty(0, dtype=np.int64)
+    where = []
+    for start in range(0, keys.size, _SLICE):  # a slice at a time: no temporaries the size of the corpus
+        part = keys[start : start + _SLICE]
+        found = np.minimum(np.searchsorted(common, part), common.size - 1)
+        where.append(np.flatnonzero(common[found] == part) + start)
+    return np.concatenate(where)
+
+
+_SLICE = 1 << 18
+
+
 Verdict = tuple[bool, np.ndarray]
 """Whether a group is template, and the group's keys."""
 
@@ -282,8 +341,11 @@ class FrequentKey:
 
 def frequent_keys(tables: BlockTables, sample_keys: Sequence[bytes]) -> list[FrequentKey]:
     """The frequent block keys of a corpus, each with its sampled pages (indices into ``tables``)."""
-    flat = tables.keys
-    doc_of = np.repeat(np.arange(len(tables), dtype=np.int64), np.diff(tables.offsets))
+    where = _common(tables.keys)
+    if not where.size:
+        return []
+    flat = tables.keys[where]
+    doc_of = np.searchsorted(tables.offsets, where, side="right") - 1
     order = np.lexsort((doc_of, flat))
     flat, doc_of = flat[order], doc_of[order]
     once = np.r_[True, (flat[1:] != flat[:-1]) | (doc_of[1:] != doc_of[:-1])]  # a key once per page
@@ -379,7 +441,10 @@ def strip(body: str, template: np.ndarray) -> tuple[str, tuple[str, ...]]:
 
 
 def without_template(cleaned: CleanedText, template: np.ndarray) -> CleanedText:
-    """A cleaned text without its template blocks, each removal recorded (kind ``template``)."""
+    """A cleaned text without its template blocks, each removal recorded (kind ``template``).
+    Bodies without one are told apart by their block keys first (compiled, when numba is present)."""
+    if not holds_template(block_table(cleaned.body), template):
+        return cleaned
     body, removed = strip(cleaned.body, template)
     if not removed:
         return cleaned
@@ -390,8 +455,11 @@ def without_template(cleaned: CleanedText, template: np.ndarray) -> CleanedText:
 
 
 def holds_template(table: Blocks, template: np.ndarray) -> bool:
-    """Whether a body (its blocks) holds a template block."""
-    return bool(template.size) and bool(np.isin(table.keys, template).any())
+    """Whether a body (its blocks) holds a template block (``template``: sorted keys)."""
+    if not template.size or not table.keys.size:
+        return False
+    found = np.searchsorted(template, table.keys)
+    return bool((template[np.minimum(found, template.size - 1)] == table.keys).any())
 
 
-__all__ = ["BlockTables", "Blocks", "block_table", "holds_template", "learn", "strip", "without_template"]
+__all__ = ["BlockTables", "Blocks", "block_table", "block_tables", "holds_template", "learn", "strip", "without_template"]

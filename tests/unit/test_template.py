@@ -9,9 +9,13 @@ import itertools
 import random
 
 import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import dedup
-from dedup.text.template import block_key, block_table, learn, strip
+from dedup import _kernels
+from dedup.text.template import _related, block_key, block_table, block_tables, learn, strip
 from tests.support.prose import ProseMaker
 
 NOTICES = {
@@ -129,3 +133,58 @@ def test_strip_removes_sentences_of_long_lines():
     table = block_table(notice)
     body, removed = strip(line, np.unique(table.keys))
     assert removed == (notice,) and notice not in body and body.startswith("The council met on Monday.")
+
+
+BODIES = [
+    "",
+    " \n\t\n",
+    "Comments (368)\n\nComments (153)\n  Share this article  ",
+    "A line of words. " * 30 + '\nHe said "it ends here." Then left. (As planned.) [Done.] Why? Yes! ok\x00 next',
+    "x. " * 40 + "\x1f\x0b trailing \r\n\x00\n" + "e.g. the U.S. plan ends.\" 'Quoted.' " * 10,
+    "Ünïcödé café: « the mayor » said “we’re done.” Then… " * 12 + "\n日本語のテキスト ١٢٣ straße ﬁve\u00a0\u2028end",
+    "snake_case words_with_underscores 1,000.50 and 2023-07-13 __init__ " + "longword " * 30,
+    " ".join(f"term{i} term{i % 7} and" for i in range(600)),  # one block of many votes: sorted, counted past 255
+]
+
+
+def tables_equal(a, b) -> bool:
+    return all(np.array_equal(x, y) for x, y in ((a.keys, b.keys), (a.words, b.words), (a.simhash, b.simhash)))
+
+
+@pytest.mark.skipif(not _kernels.AVAILABLE, reason="numba is not installed: pip install numba")
+def test_compiled_block_tables_equal_the_numpy_path(monkeypatch):
+    compiled = list(block_tables(BODIES))
+    assert [t.keys.size for t in compiled][:3] == [0, 0, 3]
+    assert all(tables_equal(block_table(body), table) for body, table in zip(BODIES, compiled))
+    monkeypatch.setattr(_kernels, "AVAILABLE", False)
+    assert all(tables_equal(block_table(body), table) for body, table in zip(BODIES, compiled))
+
+
+@pytest.mark.skipif(not _kernels.AVAILABLE, reason="numba is not installed: pip install numba")
+@given(st.lists(st.sampled_from([*" \n\t\x00\x0b\x1ca.!?\"')]…”’é日_0", "word", "Long", ". ", '." ', "A9 "]), max_size=300))
+@settings(max_examples=300, deadline=None)
+def test_compiled_block_tables_equal_the_numpy_path_on_any_text(pieces):
+    body = "".join(pieces)
+    compiled = block_table(body)
+    _kernels.AVAILABLE = False
+    try:
+        reference = block_table(body)
+    finally:
+        _kernels.AVAILABLE = True
+    assert tables_equal(compiled, reference)
+
+
+def test_nothing_is_learned_when_no_block_recurs_on_three_pages():
+    pages = ["The same line twice.\nOne page alone.", "The same line twice.\nAnother page.", "A third page."]
+    assert learn([block_table(p) for p in pages], [b"a", b"b", b"c"]).size == 0
+
+
+def test_related_simhashes_are_the_same_on_numpy_1_and_2(monkeypatch):
+    rng = np.random.default_rng(2)
+    b = rng.integers(0, 2**63, 50, dtype=np.uint64)
+    flips = [np.uint64((1 << bits) - 1) for bits in (0, 15, 16, 17, 40)]
+    a = np.concatenate([b[:5] ^ np.array(flips, dtype=np.uint64), rng.integers(0, 2**63, 30, dtype=np.uint64)])
+    related = _related(a, b)
+    assert related[:5].tolist() == [True, True, True, False, False]
+    monkeypatch.delattr(np, "bitwise_count", raising=False)  # numpy 1: bits unpacked and summed
+    assert np.array_equal(_related(a, b), related)
