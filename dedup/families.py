@@ -150,11 +150,9 @@ def _between_stories(
     shingles, then the better canonical)."""
     drop = np.zeros(links.pairs.shape[0], dtype=bool)
     held: dict[int, list[tuple[int, int]]] = {}  # text -> [(container, edge)]
-    twin: dict[int, int] = {}  # text -> the smallest row with the same shingles
-    for k, ((a, b), count, inside) in enumerate(zip(links.pairs.tolist(), links.shared.tolist(), links.inside.tolist())):
-        if inside == 3 and count == sizes[a] == sizes[b]:
-            low, high = min(a, b), max(a, b)
-            twin[high] = min(twin.get(high, high), twin.get(low, low))
+    same = (links.inside == 3) & (links.shared == sizes[links.pairs[:, 0]]) & (links.shared == sizes[links.pairs[:, 1]])
+    twin = connected_components(sizes.size, links.pairs[same])  # texts with the same shingles: one label
+    for k, ((a, b), inside) in enumerate(zip(links.pairs.tolist(), links.inside.tolist())):
         if keep[k] and inside in (1, 2):
             x, c = (a, b) if inside == 1 else (b, a)
             held.setdefault(x, []).append((c, k))
@@ -175,7 +173,7 @@ def _between_stories(
             continue
         best = max(
             groups,
-            key=lambda g: (len({twin.get(c, c) for c, _ in g}), sum(int(links.shared[k]) for _, k in g), -int(rank[g[0][0]])),
+            key=lambda g: (len({int(twin[c]) for c, _ in g}), sum(int(links.shared[k]) for _, k in g), -int(rank[g[0][0]])),
         )
         for group in groups:
             if group is not best:
@@ -224,30 +222,21 @@ def story_families(
         if truncation:
             homes.setdefault(x, set()).add(c)
 
-    def items_of(c: int, compilations: set[int]) -> list[int]:
-        found = []
+    def passages_of(c: int, compilations: set[int]) -> tuple[list[int], list[int]]:
+        """The items of ``c``, and its leads: truncations of ``c`` that begin another story
+        (a text they are a truncation of, not inside ``c``, that shares nothing else with it)."""
+        items, leads = [], []
         for x, count, truncation in inclusions.get(c, []):
-            if truncation or sizes[x] >= ITEM_SHARE * sizes[c]:
+            if sizes[x] >= ITEM_SHARE * sizes[c]:
                 continue
             bound = LARGER_SHARE[0] * count + LARGER_SHARE[1]
-            if not any(h != c and h not in compilations and overlap(h, c) > bound for h in sorted(homes.get(x, ()))):
-                found.append(x)
-        return sorted(found)
-
-    def lead_of(c: int, compilations: set[int]) -> list[int]:
-        """The truncations of ``c`` that begin another story: a text they are a truncation
-        of that is not inside ``c`` and shares nothing else with it."""
-        found = []
-        for x, count, truncation in inclusions.get(c, []):
-            if not truncation or sizes[x] >= ITEM_SHARE * sizes[c]:
-                continue
-            bound = LARGER_SHARE[0] * count + LARGER_SHARE[1]
-            if any(
-                h != c and h not in compilations and (h, c) not in edge_of and overlap(h, c) <= bound
-                for h in sorted(homes.get(x, ()))
-            ):
-                found.append(x)
-        return found
+            others = [h for h in sorted(homes.get(x, ())) if h != c and h not in compilations]
+            if truncation:
+                if any((h, c) not in edge_of and overlap(h, c) <= bound for h in others):
+                    leads.append(x)
+            elif not any(overlap(h, c) > bound for h in others):
+                items.append(x)
+        return sorted(items), sorted(leads)
 
     def unrelated_pair(items: list[int]) -> bool:
         for x, y in itertools.combinations(items[:ITEMS_COMPARED], 2):
@@ -257,10 +246,10 @@ def story_families(
 
     compilations: set[int] = set()
     while True:
-        items = {c: items_of(c, compilations) for c in sorted(inclusions)}
+        passages = {c: passages_of(c, compilations) for c in sorted(inclusions)}
+        items = {c: its for c, (its, _) in passages.items()}
         found = {
-            c for c, its in items.items()
-            if c not in compilations and unrelated_pair(sorted(its + lead_of(c, compilations)))
+            c for c, (its, leads) in passages.items() if c not in compilations and unrelated_pair(sorted(its + leads))
         }
         if not found:
             break
