@@ -16,6 +16,9 @@ a wire story ties those versions. What must not tie anything is a text that mere
 * A **compilation** holds two items that are not copies of each other (they share
   under 10% of the smaller). Once a text is known to be a compilation, the texts it
   holds are items of its other versions too, so compilations are found as a fixpoint.
+  A text one of whose sides is inside a compilation, and that is not its item, is a
+  version of it: the compilation's items that it holds are its items, whatever their
+  size or place (the first print of a live blog, mostly one long brief).
 
 The family graph drops every inclusion of a text in a compilation and every item
 pair; what was dropped is reported as ``contains``, outside family membership.
@@ -222,11 +225,15 @@ def story_families(
         if truncation:
             homes.setdefault(x, set()).add(c)
 
-    def passages_of(c: int, compilations: set[int]) -> tuple[list[int], list[int]]:
-        """The items of ``c``, and its leads: truncations of ``c`` that begin another story
-        (a text they are a truncation of, not inside ``c``, that shares nothing else with it)."""
+    def passages_of(c: int, compilations: set[int], known: set[int]) -> tuple[list[int], list[int]]:
+        """The items of ``c`` (``known`` ones whatever their size or place), and its leads:
+        truncations of ``c`` that begin another story (a text they are a truncation of,
+        not inside ``c``, that shares nothing else with it)."""
         items, leads = [], []
         for x, count, truncation in inclusions.get(c, []):
+            if x in known:
+                items.append(x)
+                continue
             if sizes[x] >= ITEM_SHARE * sizes[c]:
                 continue
             bound = LARGER_SHARE[0] * count + LARGER_SHARE[1]
@@ -244,9 +251,20 @@ def story_families(
                 return True
         return False
 
+    linked: dict[int, set[int]] = {}  # text -> texts one is inside of
+    for (a, b), inside in zip(links.pairs.tolist(), links.inside.tolist()):
+        if inside:
+            linked.setdefault(a, set()).add(b)
+            linked.setdefault(b, set()).add(a)
+
+    def items_of_versions(c: int, compilations: set[int], items: dict[int, list[int]]) -> set[int]:
+        """Items of the compilations that ``c`` is a version of (linked, and not their item)."""
+        return {x for v in sorted(linked.get(c, ())) if v in compilations and c not in items[v] for x in items[v]}
+
     compilations: set[int] = set()
+    items: dict[int, list[int]] = {}
     while True:
-        passages = {c: passages_of(c, compilations) for c in sorted(inclusions)}
+        passages = {c: passages_of(c, compilations, items_of_versions(c, compilations, items)) for c in sorted(inclusions)}
         items = {c: its for c, (its, _) in passages.items()}
         found = {
             c for c, (its, leads) in passages.items() if c not in compilations and unrelated_pair(sorted(its + leads))

@@ -93,6 +93,30 @@ def test_live_blog_and_digest_absorb_none_of_their_briefs(prose):
         assert sum(1 for i in briefs if i in families) == 1
 
 
+def test_first_print_of_a_live_blog_is_a_compilation_like_its_later_ones(prose):
+    # The first print opens with a brief, then a second brief and one long brief that is most
+    # of it; the later print adds three briefs on top. On its own the first print holds only
+    # one short item, but it is an earlier state of a page of briefs, so it absorbs nothing.
+    long_brief = "\n\n".join(para(prose) for _ in range(5))
+    briefs = {f"brief{k}": "\n\n".join(para(prose, 30) for _ in range(2)) for k in range(5)}
+    briefs["brief4"] += " Officials counted 4,200 homes, 17 towns, 38 bridges and 960 farms."  # not in the long brief
+    first = "\n\n".join([briefs["brief4"], briefs["brief0"], long_brief])
+    later = "\n\n".join([briefs["brief3"], briefs["brief2"], briefs["brief1"], first])
+    articles = [dedup.Article(k, v) for k, v in briefs.items()] + [
+        dedup.Article("long", long_brief), dedup.Article("long-site", long_brief + "\n\n" + para(prose, 15)),
+        dedup.Article("blog-first", first), dedup.Article("blog-later", later),
+    ]
+    for order in range(3):
+        random.Random(order).shuffle(articles)
+        result = dedup.deduplicate(articles)
+        assert together(result, "blog-first", "blog-later")
+        assert together(result, "long", "long-site")
+        families = family_of(result)
+        assert families["long"] != families["blog-first"]
+        assert not any(i in families for i in briefs)
+        assert {"long", "brief0"} <= set(result.contains["blog-first"])
+
+
 def test_digest_led_by_one_story_and_holding_another_ties_neither(prose):
     story_a = [para(prose) for _ in range(6)]
     story_b = [para(prose) for _ in range(6)]
