@@ -14,7 +14,8 @@ a wire story ties those versions. What must not tie anything is a text that mere
   a snippet on an aggregator page. The older lede inside a newer version is not an
   item: the older version that begins with it shares much more with the newer one.
 * A **compilation** holds two items that are not copies of each other (they share
-  under 10% of the smaller). Once a text is known to be a compilation, the texts it
+  under 10% of the smaller). Two unrelated texts wholly inside *c* that both begin it
+  (within the truncation window) count as such items too: *c* opens with neither alone. Once a text is known to be a compilation, the texts it
   holds are items of its other versions too, so compilations are found as a fixpoint.
   A text one of whose sides is inside a compilation, and that is not its item, is a
   version of it: the compilation's items that it holds are its items, whatever their
@@ -228,8 +229,9 @@ def story_families(
     def passages_of(c: int, compilations: set[int], known: set[int]) -> tuple[list[int], list[int]]:
         """The items of ``c`` (``known`` ones whatever their size or place), and its leads:
         truncations of ``c`` that begin another story (a text they are a truncation of,
-        not inside ``c``, that shares nothing else with it)."""
-        items, leads = [], []
+        not inside ``c``, that shares nothing else with it), or that are wholly inside
+        ``c`` beside another such truncation unrelated to them."""
+        items, leads, whole_starts = [], [], []
         for x, count, truncation in inclusions.get(c, []):
             if x in known:
                 items.append(x)
@@ -238,11 +240,16 @@ def story_families(
                 continue
             bound = LARGER_SHARE[0] * count + LARGER_SHARE[1]
             others = [h for h in sorted(homes.get(x, ())) if h != c and h not in compilations]
+            larger = any(overlap(h, c) > bound for h in others)
             if truncation:
                 if any((h, c) not in edge_of and overlap(h, c) <= bound for h in others):
                     leads.append(x)
-            elif not any(overlap(h, c) > bound for h in others):
+                if count == sizes[x] and not larger:
+                    whole_starts.append(x)
+            elif not larger:
                 items.append(x)
+        if unrelated_pair(sorted(whole_starts)):
+            leads = sorted(set(leads) | set(whole_starts))
         return sorted(items), sorted(leads)
 
     def unrelated_pair(items: list[int]) -> bool:

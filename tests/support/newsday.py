@@ -45,8 +45,9 @@ import numpy as np
 
 from tests.support import simulator as sim
 
-TUNE_SEEDS: tuple[int, ...] = (1, 2, 3)
-"""Seeds of the corpora on which rules and numbers are chosen."""
+TUNE_SEEDS: tuple[int, ...] = (1, 2, 3, 4, 5, 6, 7, 8, 9)
+"""Seeds of the corpora on which rules and numbers are chosen (4-9 were added later, fresh:
+they showed weak spots that the first three, tuned on, no longer did)."""
 
 TEST_SEEDS: tuple[int, ...] = (101, 102, 103)
 """Seeds of the corpora that confirm them (never looked at while tuning)."""

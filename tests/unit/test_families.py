@@ -117,6 +117,24 @@ def test_first_print_of_a_live_blog_is_a_compilation_like_its_later_ones(prose):
         assert {"long", "brief0"} <= set(result.contains["blog-first"])
 
 
+def test_page_opening_with_two_whole_unrelated_briefs_ties_neither(prose):
+    # A live blog's first print (or an aggregator page) begins with two briefs, each printed
+    # whole; nothing else shows it to be a page of briefs, but both cannot be its beginning.
+    brief_a, brief_b = para(prose, 30), para(prose, 30)
+    page = "\n\n".join([brief_a, brief_b, para(prose, 60)])
+    articles = [
+        dedup.Article("a", brief_a), dedup.Article("a-site", brief_a + "\n\n" + para(prose, 6)),
+        dedup.Article("b", brief_b), dedup.Article("page", page),
+    ]
+    for order in range(3):
+        random.Random(order).shuffle(articles)
+        result = dedup.deduplicate(articles)
+        assert together(result, "a", "a-site")
+        families = family_of(result)
+        assert "page" not in families and "b" not in families
+        assert set(result.contains["page"]) >= {"a", "b"}
+
+
 def test_digest_led_by_one_story_and_holding_another_ties_neither(prose):
     story_a = [para(prose) for _ in range(6)]
     story_b = [para(prose) for _ in range(6)]
