@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
@@ -20,6 +21,14 @@ def para(prose: ProseMaker, n: int = 40) -> str:
 
 def family_of(result: dedup.Result) -> dict[str, str]:
     return {m.id: c.cluster_id for c in result.clusters for m in c.members}
+
+
+def in_three_orders(articles: list[dedup.Article]) -> Iterator[dedup.Result]:
+    """The result of ``articles`` in three shuffled orders (the families never depend on it)."""
+    for order in range(3):
+        shuffled = list(articles)
+        random.Random(order).shuffle(shuffled)
+        yield dedup.deduplicate(shuffled)
 
 
 def together(result: dedup.Result, *ids: str) -> bool:
@@ -84,9 +93,7 @@ def test_live_blog_and_digest_absorb_none_of_their_briefs(prose):
     articles = [dedup.Article(k, v) for k, v in briefs.items()] + [
         dedup.Article("blog", blog), dedup.Article("digest", digest), dedup.Article("brief0-site", copy_of_brief0),
     ]
-    for order in range(3):
-        random.Random(order).shuffle(articles)
-        result = dedup.deduplicate(articles)
+    for result in in_three_orders(articles):
         families = family_of(result)
         assert "blog" not in families and "digest" not in families
         assert together(result, "brief0", "brief0-site")
@@ -106,9 +113,7 @@ def test_first_print_of_a_live_blog_is_a_compilation_like_its_later_ones(prose):
         dedup.Article("long", long_brief), dedup.Article("long-site", long_brief + "\n\n" + para(prose, 15)),
         dedup.Article("blog-first", first), dedup.Article("blog-later", later),
     ]
-    for order in range(3):
-        random.Random(order).shuffle(articles)
-        result = dedup.deduplicate(articles)
+    for result in in_three_orders(articles):
         assert together(result, "blog-first", "blog-later")
         assert together(result, "long", "long-site")
         families = family_of(result)
@@ -126,9 +131,7 @@ def test_page_opening_with_two_whole_unrelated_briefs_ties_neither(prose):
         dedup.Article("a", brief_a), dedup.Article("a-site", brief_a + "\n\n" + para(prose, 6)),
         dedup.Article("b", brief_b), dedup.Article("page", page),
     ]
-    for order in range(3):
-        random.Random(order).shuffle(articles)
-        result = dedup.deduplicate(articles)
+    for result in in_three_orders(articles):
         assert together(result, "a", "a-site")
         families = family_of(result)
         assert "page" not in families and "b" not in families
@@ -145,9 +148,7 @@ def test_digest_led_by_one_story_and_holding_another_ties_neither(prose):
         dedup.Article("b", "\n\n".join(story_b)), dedup.Article("b-teaser", story_b[0]),
         dedup.Article("digest", digest),
     ]
-    for order in range(3):
-        random.Random(order).shuffle(articles)
-        result = dedup.deduplicate(articles)
+    for result in in_three_orders(articles):
         assert together(result, "a", "a-teaser") and together(result, "b", "b-teaser")
         assert "digest" not in family_of(result)
 
@@ -162,9 +163,7 @@ def test_teaser_inside_a_story_and_a_page_of_other_stories_stays_with_the_story(
         dedup.Article("story-trimmed", "\n\n".join(story[:5])),
         dedup.Article("teaser", teaser),
     ] + [dedup.Article(f"gallery{k}", gallery) for k in range(4)]
-    for order in range(3):
-        random.Random(order).shuffle(articles)
-        result = dedup.deduplicate(articles)
+    for result in in_three_orders(articles):
         assert together(result, "story", "story-trimmed", "teaser")
         families = family_of(result)
         assert together(result, *(f"gallery{k}" for k in range(4)))
