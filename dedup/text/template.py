@@ -14,7 +14,9 @@ No word list can know every site and language; the corpus shows it:
   :data:`PROSE_WORDS` words or more, outside the group).
 * The group is template when the rests make up a real part of the pages (at least
   :data:`MIN_DOCS` of them, and half, have a rest of at least :data:`REST_SHARE` of the
-  page: three unrelated articles carry the text, not one story and the pages quoting it) and the rests
+  page: three unrelated articles carry the text, not one story and the pages quoting it;
+  a rest that is mostly an edit of the group, at least :data:`EDITED_REST` of its words
+  in blocks related to it, is another print of the group's text and not counted) and the rests
   are unrelated, to each other (under a third have a related rest on another page)
   and to the group (at the median, under :data:`GROUP_RELATED` of a rest's words sit
   in blocks related to the group).
@@ -62,6 +64,7 @@ PROSE_WORDS = 8
 REST_SHARE = 0.08
 PARTNERED = 1 / 3
 GROUP_RELATED = 0.25
+EDITED_REST = 0.5
 RELATED_BITS = 16
 SIMHASH_MIN_LETTERS = 4
 
@@ -292,6 +295,12 @@ def judge(tables: Sequence[Blocks] | BlockTables, docs: np.ndarray) -> tuple[boo
         group_sims.append(table.simhash[inside & (table.words >= PROSE_WORDS)])
         if table.words[rest].sum() >= REST_SHARE * table.total_words:
             rests.append((table.simhash[rest], table.words[rest]))
+    group_all = np.unique(np.concatenate(group_sims))
+    related_share = [float(w[_related(s, group_all)].sum() / w.sum()) for s, w in rests]
+    # A rest that is mostly an edit of the group is another print of the group's text,
+    # not an unrelated article carrying it.
+    kept = [k for k, share in enumerate(related_share) if share < EDITED_REST]
+    rests, related_share = [rests[k] for k in kept], [related_share[k] for k in kept]
     if len(rests) < MIN_DOCS or 2 * len(rests) < len(docs):
         return False, group
     partnered = 0
@@ -300,8 +309,6 @@ def judge(tables: Sequence[Blocks] | BlockTables, docs: np.ndarray) -> tuple[boo
         partnered += bool(_related(sims, others).any())
     if partnered >= PARTNERED * len(rests):
         return False, group
-    group_all = np.unique(np.concatenate(group_sims))
-    related_share = [float(w[_related(s, group_all)].sum() / w.sum()) for s, w in rests]
     return float(np.median(related_share)) < GROUP_RELATED, group
 
 

@@ -102,6 +102,21 @@ def test_a_story_quoted_on_two_pages_is_not_template(prose):
     assert learn(tables, [b"a", b"b", b"c"]).size == 0
 
 
+def test_a_story_printed_six_times_with_an_edit_and_additions_is_not_template(prose):
+    # Three prints are verbatim, one adds a word to two of the four paragraphs, two add a
+    # paragraph of their own. The added paragraphs are unrelated to each other, but the
+    # edited print shows the shared text to be an article: its rest is an edit of it.
+    paragraphs = [prose.make(40) for _ in range(4)]
+    story = "\n\n".join(paragraphs)
+    edited = "\n\n".join(p.replace(" ", " very ", 1) if k < 2 else p for k, p in enumerate(paragraphs))
+    pages = [story, story, story, edited, story + "\n\n" + prose.make(40), prose.make(40) + "\n\n" + story]
+    keys = [f"p{k}".encode() for k in range(len(pages))]
+    assert learn([block_table(p) for p in pages], keys).size == 0
+    result = dedup.deduplicate([dedup.Article(f"p{k}", p) for k, p in enumerate(pages)])
+    assert not result.rejected
+    assert [sorted(m.id for m in c.members) for c in result.clusters] == [[f"p{k}" for k in range(len(pages))]]
+
+
 def test_page_of_nothing_but_template_is_rejected_with_its_reason(prose):
     consent, paywall = NOTICES["de"]
     articles, _ = site_pages(prose, "de")
