@@ -489,6 +489,16 @@ def _junk_kind(block: str, n: int, scan: _PageScan) -> str | None:
     return None
 
 
+def _ends_section(block: str, n: int, scan: _PageScan) -> bool:
+    """Whether a long block after a section heading is prose again: a sentence that is no
+    junk, or a photo caption whose text before its credit is a sentence (a gallery's
+    captions are its text, not the section's links)."""
+    kind = _junk_kind(block, n, scan)
+    if kind is None:
+        return ends_sentence(block)
+    return kind == "credit" and ends_sentence(_SPACES.sub(" ", _INLINE_CREDIT.sub("", block)).strip())
+
+
 def _is_prose(block: str, n: int) -> bool:
     return n >= 5 and (n >= 15 or ends_sentence(block))
 
@@ -560,7 +570,7 @@ def clean(text: str) -> CleanedText:
             kinds.append("section")
             continue
         if in_section:
-            if n >= _SECTION_END_WORDS and ends_sentence(block) and not _junk_kind(block, n, scan):
+            if n >= _SECTION_END_WORDS and _ends_section(block, n, scan):
                 in_section = False
             else:
                 kinds.append("section")

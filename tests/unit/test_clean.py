@@ -404,6 +404,19 @@ def test_gallery_captions_are_the_page_text_and_keep_without_their_credits():
     assert any("Agency" in t for t in removed_texts(cleaned, "credit"))
 
 
+def test_gallery_captions_after_a_menu_that_opens_a_section_are_still_the_page_text():
+    # A site menu whose first item reads as a section heading ("Latest") opens a section
+    # that only prose ends; a gallery's captions, read without their credits, are prose.
+    menu = ["Latest", "Reviews", "News", "Business", "Culture"]
+    page = "\n".join(menu) + "\n\n" + "\n\n".join(
+        ["In pictures: the week's news"]
+        + [_caption(s, f"Photo: {name}/Agency") for s, name in zip(CAPTIONS, ["Ann Lee", "Bo Chan", "Cy Dorn", "Di Ek"])]
+    )
+    cleaned = clean(page)
+    assert all(s in cleaned.body for s in CAPTIONS)
+    assert "Agency" not in cleaned.body and "Reviews" not in cleaned.body
+
+
 def test_a_caption_beside_longer_article_text_is_still_left_out():
     story = " ".join(
         [
