@@ -1,5 +1,7 @@
 """Picking items by position: ``ArticleFiles.pick`` gives back exactly what reading the
-whole input gives at those positions, parsing only the records wanted."""
+whole input gives at those positions, parsing only the records wanted; the batch
+pipeline reads its candidates again through it with the same result, and still fails
+clearly when the input changed between the readings."""
 
 from __future__ import annotations
 
@@ -12,8 +14,14 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from dedup import Article, ArticleFiles, Rejection
+import dedup
+from dedup import Article, ArticleFiles, Rejection, pipeline
+from dedup.errors import InputError
 from dedup.io import picking, readers
+from dedup.models import Pickable
+from dedup.progress import counting
+from tests.unit.test_template import NOTICES, site_pages
+from tests.unit.test_two_pass import outcome, planted_articles
 
 
 def whole(item: Article | Rejection) -> tuple:
@@ -144,3 +152,78 @@ def test_pick_counts_positions_across_inputs(tmp_path):
     assert len(everything) == 14
     assert picked_at(files, range(14)) == everything
     assert picked_at(files, [1, 2, 12, 13]) == [everything[i] for i in (1, 2, 12, 13)]
+
+
+def test_counted_input_still_picks():
+    files = ArticleFiles(["-"], stdin=io.BytesIO(jsonl_bytes(records(3))))
+    counted = counting(files, io.StringIO())
+    assert isinstance(counted, Pickable) and not isinstance(counting([1, 2], io.StringIO()), Pickable)
+    assert [item.id for _, item in counted.pick(np.array([2]))] == ["r2"]
+
+
+# --- the pipeline reads its candidates again through pick -----------------------------
+
+
+@pytest.fixture
+def small_chunks(monkeypatch):
+    monkeypatch.setattr(pipeline, "_PREPARE_CHUNK", 40)  # several chunks: the two-pass mode
+
+
+def corpus_lines(prose) -> list[str | dict]:
+    """Planted copies, site pages holding template notices (one of nothing else), a
+    repeated id, blank and bad lines: every branch of the first and second passes."""
+    sites = [*site_pages(prose, "en", stories=6)[0], *site_pages(prose, "de", stories=6)[0]]
+    lines: list[str | dict] = [{"id": a.id, "text": a.text} for a in planted_articles() + sites]
+    lines.insert(30, "")
+    lines.insert(60, "not json")
+    lines.insert(100, {"id": "only-template", "text": "\n\n".join(NOTICES["en"])})
+    return lines
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_pipeline_reading_again_through_pick_equals_keeping_everything(small_chunks, tmp_path, prose, monkeypatch, workers):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(jsonl_bytes(corpus_lines(prose)))
+    engine = dedup.Deduplicator()
+    kept = engine.prepare_batch(dedup.read_articles([feed]), workers=workers)  # one-shot: keeps every set
+    picks: list[int] = []
+    real = ArticleFiles.pick
+    monkeypatch.setattr(ArticleFiles, "pick", lambda self, positions: picks.append(positions.size) or real(self, positions))
+    bounded = engine.prepare_batch(ArticleFiles([feed]), workers=workers)
+    assert kept.prepared is not None and bounded.prepared is None
+    assert bounded.counters["template_blocks"] > 0 and len(picks) == 1  # the template's pages read again
+    pairs = engine.find_candidates(bounded)
+    assert np.array_equal(pairs, engine.find_candidates(kept))
+    result = engine.finish(bounded, pairs)
+    assert len(picks) == 2 and picks[1] == np.unique(pairs).size < len(bounded)  # only the candidates
+    assert "template" in {r.kind for blocks in result.removed.values() for r in blocks}
+    assert {r.id for r in result.rejected} >= {"only-template", "id0003", f"{feed}:61"}
+    assert outcome(result) == outcome(engine.finish(kept, pairs))
+    assert dedup.deduplicate(ArticleFiles([feed])).clusters == result.clusters
+
+
+def changed(feed: Path, edit) -> None:
+    lines = [json.loads(line) for line in feed.read_text(encoding="utf-8").splitlines()]
+    feed.write_bytes(jsonl_bytes(edit(lines)))
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (lambda lines: [{**r, "id": "other" + r["id"]} for r in lines], r"article \d+ is now 'otherid\d+', was 'id\d+'"),
+        (lambda lines: ["not json"] * len(lines), r"article \d+ is now rejected \(not valid JSON"),
+        (lambda lines: lines[:5], "it has fewer articles now"),
+        (lambda lines: [{**r, "text": r["text"][: len(r["text"]) // 2]} for r in lines], "has other text now"),
+    ],
+    ids=["renamed", "rejected", "shortened", "other-text"],
+)
+def test_a_file_changed_between_readings_is_an_error(small_chunks, tmp_path, edit, message):
+    feed = tmp_path / "feed.jsonl"
+    feed.write_bytes(jsonl_bytes([{"id": a.id, "text": a.text} for a in planted_articles()[:-2]]))
+    engine = dedup.Deduplicator()
+    batch = engine.prepare_batch(ArticleFiles([feed]))
+    pairs = engine.find_candidates(batch)
+    changed(feed, edit)
+    with pytest.raises(InputError, match="the input changed while it was read twice: ") as error:
+        engine.finish(batch, pairs)
+    assert error.match(message)
