@@ -6,10 +6,13 @@ dataclasses cross the public API.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field, fields
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Protocol, runtime_checkable
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 @dataclass(frozen=True)
@@ -57,6 +60,21 @@ class Rejection:
     id: str
     reason: str
     origin: str | None = None
+
+
+@runtime_checkable
+class Pickable(Protocol):
+    """An input that can be read again and hand back only the items at chosen positions
+    (indices among all that iterating it yields, articles and rejections alike), as
+    :class:`dedup.io.readers.ArticleFiles` does: the batch pipeline reads the articles it
+    needs again through :meth:`pick` instead of reading the whole input."""
+
+    def __iter__(self) -> Iterator[Article | Rejection]: ...
+
+    def pick(self, positions: np.ndarray) -> Iterator[tuple[int, Article | Rejection]]:
+        """(position, item) of the items at ``positions``, in ascending order; fewer when
+        the input holds fewer items now."""
+        ...
 
 
 @dataclass(frozen=True)

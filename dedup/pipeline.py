@@ -9,7 +9,8 @@ signatures, never its text or shingles. When the input can be read again (a list
 :class:`dedup.io.readers.ArticleFiles`), the articles in candidate pairs are read and
 prepared a second time for verification; a one-shot iterator, or an input of less
 than one chunk, keeps its shingle sets from the first pass instead. Same result
-either way.
+either way. An input that can pick items by position (:class:`dedup.models.Pickable`,
+as ``ArticleFiles`` can) is asked for only the articles wanted, and parses only those.
 
 Tie-breaks that make the output independent of input order: the canonical policy
 ends in ``smallest_id``; LSH windows inside oversized buckets follow id order;
@@ -32,6 +33,7 @@ import itertools
 import math
 import os
 import time
+from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -51,7 +53,7 @@ from dedup.heading import heading
 from dedup.lsh import candidate_pairs
 from dedup.memory import release_freed_memory
 from dedup.minhash import permutations, signatures
-from dedup.models import Article, Cluster, Member, Rejection, Removed, Result
+from dedup.models import Article, Cluster, Member, Pickable, Rejection, Removed, Result
 from dedup.shingle import EMPTY, body_figures, body_shingles, shingles
 from dedup.text.clean import CleanedText, clean, passthrough
 from dedup.text.normalize import needs_repair, normalize, repair
@@ -321,7 +323,9 @@ _PREPARE_CHUNK = 2000
 
 @dataclass
 class _FirstPass:
-    """What the first pass keeps, row-aligned (``row_of``: per usable article, its row or -1)."""
+    """What the first pass keeps, row-aligned (``row_of``: per usable article, its row or
+    -1; ``item_of``: per usable article, its position among the input's items, when the
+    input can pick items by position)."""
 
     facts: list[canon.ArticleFacts]
     removed: dict[str, tuple[Removed, ...]]
@@ -331,26 +335,40 @@ class _FirstPass:
     prepared: list[Prepared] | None
     rejected: list[Rejection]
     row_of: np.ndarray
+    item_of: np.ndarray | None
 
 
 def _picked(
-    articles: Iterable[Article | Rejection], row_of: np.ndarray, facts: list[canon.ArticleFacts], rows: np.ndarray,
-    picked_rows: list[int],
+    articles: Iterable[Article | Rejection], row_of: np.ndarray, item_of: np.ndarray | None,
+    facts: list[canon.ArticleFacts], rows: np.ndarray, picked_rows: list[int],
 ) -> Iterator[Article]:
     """Read the input again and yield the articles of ``rows`` in input order, appending
-    each one's row to ``picked_rows``; fails when the input changed since the first pass."""
+    each one's row to ``picked_rows``: only those items when the input can pick them
+    (``item_of`` known), else all of it. Fails when the input changed since the first pass."""
     wanted = np.zeros(len(facts), dtype=bool)
     wanted[rows] = True
-    for position, article in enumerate(_usable(articles, [])):
+    found: Iterable[tuple[int, Article | Rejection]]  # (usable position, item)
+    if item_of is not None and isinstance(articles, Pickable):
+        usable = np.flatnonzero((row_of >= 0) & wanted[np.maximum(row_of, 0)])
+        usable_at = dict(zip(item_of[usable].tolist(), usable.tolist()))
+        found = ((usable_at[item], article) for item, article in articles.pick(item_of[usable]))
+    else:
+        found = enumerate(_usable(articles, []))
+    count = 0
+    for position, article in found:
         row = int(row_of[position]) if position < row_of.size else -1
         if row >= 0 and wanted[row]:
-            if article.id != facts[row].id:
+            if not isinstance(article, Article) or article.id != facts[row].id:
+                now = f"rejected ({article.reason})" if isinstance(article, Rejection) else repr(article.id)
                 raise InputError(
                     f"the input changed while it was read twice: article {position + 1} is now "
-                    f"{article.id!r}, was {facts[row].id!r}; pass a list or files that stay the same"
+                    f"{now}, was {facts[row].id!r}; pass a list or files that stay the same"
                 )
             picked_rows.append(row)
+            count += 1
             yield article
+    if count < int(wanted.sum()):
+        raise InputError("the input changed while it was read twice: it has fewer articles now")
 
 
 def _cores() -> int:
@@ -363,11 +381,14 @@ def _lsh_workers(rows: int) -> int:
     return _cores() if rows >= 50_000 else 1
 
 
-def _usable(items: Iterable[Article | Rejection], rejected: list[Rejection]) -> Iterator[Article]:
+def _usable(
+    items: Iterable[Article | Rejection], rejected: list[Rejection], positions: array[int] | None = None
+) -> Iterator[Article]:
     """The articles of ``items``; reader rejections and repeated ids go to ``rejected``
-    (the first record with an id is kept)."""
+    (the first record with an id is kept), and each article's position among the items
+    to ``positions``, if given."""
     first_seen: dict[str, str] = {}
-    for item in items:
+    for position, item in enumerate(items):
         if isinstance(item, Rejection):
             rejected.append(item)
             continue
@@ -376,6 +397,8 @@ def _usable(items: Iterable[Article | Rejection], rejected: list[Rejection]) -> 
             rejected.append(Rejection(item.id, f"duplicate id: already used by {where}; ids must be unique", item.origin))
             continue
         first_seen[item.id] = item.origin or ""
+        if positions is not None:
+            positions.append(position)
         yield item
 
 
@@ -490,7 +513,8 @@ class Deduplicator:
         started = time.perf_counter()
         rereadable = iter(articles) is not articles  # asked before reading: an iterator is its own iter()
         rejected: list[Rejection] = []
-        chunks = _chunks(_usable(articles, rejected), _PREPARE_CHUNK)
+        items = array("q") if isinstance(articles, Pickable) else None  # per usable article: its item position
+        chunks = _chunks(_usable(articles, rejected, items), _PREPARE_CHUNK)
         first = next(chunks, [])
         # Small inputs, and inputs that cannot be read twice, keep their shingle sets.
         keep = len(first) < _PREPARE_CHUNK or not rereadable
@@ -525,7 +549,10 @@ class Deduplicator:
         set_sizes = np.concatenate(sizes) if sizes else np.empty((0, 4), dtype=np.int64)
         row_of = np.array(positions, dtype=np.int64)
         del positions
-        sketched = _FirstPass(facts, removed, matrix, lede, set_sizes, prepared if keep else None, rejected, row_of)
+        item_of = None if items is None else np.frombuffer(items, dtype=np.int64)
+        sketched = _FirstPass(
+            facts, removed, matrix, lede, set_sizes, prepared if keep else None, rejected, row_of, item_of
+        )
         template = np.empty(0, dtype=np.uint64)
         template_seconds = 0.0
         if cfg.clean.learn_template:
@@ -542,7 +569,9 @@ class Deduplicator:
         facts, removed, matrix, lede, set_sizes, row_of = (
             sketched.facts, sketched.removed, sketched.matrix, sketched.lede, sketched.set_sizes, sketched.row_of
         )
-        reread = None if keep else functools.partial(self._reread, articles, row_of, facts, workers, template)
+        reread = None if keep else functools.partial(
+            self._reread, articles, row_of, sketched.item_of, facts, workers, template
+        )
         batch = Batch(facts, removed, matrix, lede, rejected, set_sizes, sketched.prepared, reread)
         batch.template = template
         batch.seconds["prepare"] = time.perf_counter() - started
@@ -565,7 +594,9 @@ class Deduplicator:
             chunks = _chunks(iter([first.prepared[r].article for r in picked_rows]), _PREPARE_CHUNK)
         else:
             picked_rows = []
-            chunks = _chunks(_picked(articles, first.row_of, first.facts, rows, picked_rows), _PREPARE_CHUNK)
+            chunks = _chunks(
+                _picked(articles, first.row_of, first.item_of, first.facts, rows, picked_rows), _PREPARE_CHUNK
+            )
         keep = first.prepared is not None
         done = 0
         gone = np.zeros(len(first.facts), dtype=bool)
@@ -596,16 +627,16 @@ class Deduplicator:
             [f for f, s in zip(first.facts, stay.tolist()) if s], first.removed, first.matrix[stay],
             None if first.lede is None else first.lede[stay], first.set_sizes[stay],
             None if first.prepared is None else [p for p, s in zip(first.prepared, stay.tolist()) if s],
-            first.rejected, row_of,
+            first.rejected, row_of, first.item_of,
         )
 
     def _reread(
-        self, articles: Iterable[Article | Rejection], row_of: np.ndarray, facts: list[canon.ArticleFacts],
-        workers: int, template: np.ndarray, rows: np.ndarray,
+        self, articles: Iterable[Article | Rejection], row_of: np.ndarray, item_of: np.ndarray | None,
+        facts: list[canon.ArticleFacts], workers: int, template: np.ndarray, rows: np.ndarray,
     ) -> Iterator[tuple[int, Sets]]:
         """Second pass: read the input again and yield the sets of the articles of ``rows``."""
         picked_rows: list[int] = []
-        picked = _picked(articles, row_of, facts, rows, picked_rows)
+        picked = _picked(articles, row_of, item_of, facts, rows, picked_rows)
         results = _in_order(_sets_chunk, self.config, _chunks(picked, _PREPARE_CHUNK), workers, template)
         done = 0
         for outcomes in results:
@@ -615,8 +646,6 @@ class Deduplicator:
                     raise InputError(f"the input changed while it was read twice: {facts[row].id!r} is now rejected")
                 yield row, sets
                 done += 1
-        if done != rows.size:
-            raise InputError("the input changed while it was read twice: it has fewer articles now")
 
     def find_candidates(self, batch: Batch) -> np.ndarray:
         """Stage 3: LSH over the first pass's signatures; returns candidate row pairs ``int64[m, 2]``."""

@@ -14,7 +14,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Iterator
-from typing import IO, TypeVar
+from typing import IO, TYPE_CHECKING, Any, TypeVar, cast
+
+from dedup.models import Pickable
+
+if TYPE_CHECKING:
+    import numpy as np
 
 T = TypeVar("T")
 
@@ -25,9 +30,10 @@ def counting(items: Iterable[T], stream: IO[str], every: float = 1.0, total: int
     With a ``total``, the line has a bar and a percentage.
 
     An iterator in, an iterator out; an iterable that can be read again (the batch
-    pipeline reads a large input twice) stays one, and only its first reading is counted.
+    pipeline reads a large input twice) stays one, and only its first reading is counted;
+    one that can pick items (:class:`dedup.models.Pickable`) still can.
     """
-    counted = _Counted(items, stream, every, total)
+    counted = (_CountedPickable if isinstance(items, Pickable) else _Counted)(items, stream, every, total)
     return counted if iter(items) is not items else iter(counted)
 
 
@@ -57,6 +63,14 @@ class _Counted(Iterable[T]):
             yield item
         self.stream.write(f"\rdedup: {bar(count, self.total)}{count:,} articles read and prepared; matching...\n")
         self.stream.flush()
+
+
+class _CountedPickable(_Counted[T]):
+    """A counted input whose picking (:class:`dedup.models.Pickable`) is passed through, uncounted."""
+
+    def pick(self, positions: np.ndarray) -> Iterator[tuple[int, Any]]:
+        """The items at ``positions``, from the input itself."""
+        return cast(Pickable, self.items).pick(positions)  # checked by counting()
 
 
 def bar(done: int, total: int | None, width: int = 24) -> str:

@@ -21,7 +21,9 @@ as ``meta``.
 
 :class:`ArticleFiles` is the same input as an iterable that can be read more than
 once (standard input is spooled to a temporary file on the first read), which lets
-the batch pipeline hold only signatures and read the candidates again.
+the batch pipeline hold only signatures and read the candidates again;
+:meth:`ArticleFiles.pick` reads back only the items at given positions, parsing only
+those records (or files) where the format allows.
 
 A bad record never stops the run: it becomes a :class:`Rejection` naming the file
 and line (or row). An input with nothing usable in it raises :class:`InputError`.
@@ -43,10 +45,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
 
+import numpy as np
+
 from dedup.errors import InputError
 from dedup.io.fields import FieldMap, article_from_record
 from dedup.io.files import open_bytes
-from dedup.io.tables import open_parquet, read_csv, read_parquet
+from dedup.io.picking import Picks, picked, records_at
+from dedup.io.tables import open_parquet, pick_csv, pick_parquet, read_csv, read_parquet
 from dedup.models import Article, Rejection
 from dedup.text.extract import HTML_SUFFIXES, extract_page
 
@@ -115,6 +120,42 @@ class ArticleFiles:
             return read_articles(self.paths, fields=self.fields)
         return read_articles(self.paths, stdin=self.stdin(), fields=self.fields)
 
+    def pick(self, positions: np.ndarray) -> Iterator[tuple[int, Article | Rejection]]:
+        """The items at ``positions`` (indices among all that iterating yields, articles and
+        rejections alike), as (position, item) in ascending order. Only those records are
+        parsed: JSONL lines are split as bytes, Parquet rows read by row group, only the
+        wanted files of a directory opened (CSV is split whole, only the wanted rows read).
+        An input that holds fewer items now yields fewer.
+
+        Example:
+            >>> import io
+            >>> files = ArticleFiles(["-"], stdin=io.BytesIO(b'{"id": "a", "text": "x"}\\n\\n{"id": "b", "text": "y"}\\n'))
+            >>> [(position, item.id) for position, item in files.pick(np.array([1]))]
+            [(1, 'b')]
+        """
+        wanted = np.unique(np.asarray(positions, dtype=np.int64))
+        first = 0
+        for raw in self.paths:
+            wanted = wanted[np.searchsorted(wanted, first):]
+            if wanted.size == 0:
+                return
+            first = yield from self._pick_from(raw, wanted, first)
+
+    def _pick_from(self, raw: str | Path, wanted: np.ndarray, first: int) -> Picks:
+        """The wanted items of one input whose first item is at position ``first``."""
+        if str(raw) == "-":
+            return (yield from pick_jsonl(self.stdin(), "<stdin>", self.fields, wanted, first))
+        path = _existing(raw)
+        kind = input_format(path)
+        if kind == "jsonl":
+            with open_bytes(path) as handle:
+                return (yield from pick_jsonl(handle, str(path), self.fields, wanted, first))
+        if kind == "csv":
+            return (yield from pick_csv(path, self.fields, wanted, first))
+        if kind == "parquet":
+            return (yield from pick_parquet(path, self.fields, wanted, first))
+        return (yield from picked(_pages(path), wanted, first, lambda page: _read_page_file(*page)))
+
     def stdin(self) -> IO[bytes]:
         """Standard input, spooled on the first call, at its start."""
         if self._spool is None:
@@ -152,12 +193,10 @@ def read_articles(
             stream = stdin if stdin is not None else sys.stdin.buffer
             yield from _read_jsonl(stream, "<stdin>", fields)
             continue
-        path = Path(raw)
-        if not path.exists():
-            raise InputError(f"{path}: no such file or directory")
+        path = _existing(raw)
         kind = input_format(path)
         if kind == "files":
-            yield from _read_directory(path) if path.is_dir() else iter([_read_page_file(path, path.name)])
+            yield from _read_pages(path)
         elif kind == "jsonl":
             with open_bytes(path) as handle:
                 yield from _read_jsonl(handle, str(path), fields)
@@ -165,6 +204,14 @@ def read_articles(
             yield from read_csv(path, fields)
         else:
             yield from read_parquet(path, fields)
+
+
+def _existing(raw: str | Path) -> Path:
+    """``raw`` as a path that exists, or an InputError."""
+    path = Path(raw)
+    if not path.exists():
+        raise InputError(f"{path}: no such file or directory")
+    return path
 
 
 def page_files(root: Path) -> list[Path]:
@@ -176,12 +223,19 @@ def page_files(root: Path) -> list[Path]:
     )
 
 
-def _read_directory(root: Path) -> Iterator[Article | Rejection]:
-    files = page_files(root)
-    if not files:
-        raise InputError(f"{root}: no .txt, .md or .html files found (the directory is searched recursively)")
-    for file in files:
-        yield _read_page_file(file, file.relative_to(root).as_posix())
+def _pages(path: Path) -> list[tuple[Path, str]]:
+    """The article files of a directory, or the one page file, each with its article id."""
+    if not path.is_dir():
+        return [(path, path.name)]
+    return [(file, file.relative_to(path).as_posix()) for file in page_files(path)]
+
+
+def _read_pages(path: Path) -> Iterator[Article | Rejection]:
+    pages = _pages(path)
+    if not pages:
+        raise InputError(f"{path}: no .txt, .md or .html files found (the directory is searched recursively)")
+    for file, article_id in pages:
+        yield _read_page_file(file, article_id)
 
 
 def _read_page_file(path: Path, article_id: str) -> Article | Rejection:
@@ -250,6 +304,16 @@ def _read_jsonl(stream: IO[bytes], name: str, fields: FieldMap) -> Iterator[Arti
             f"{first_problem}; no line of {name} is a usable article "
             f"(each line must be a JSON object with string '{fields.id}' and '{fields.text}')"
         )
+
+
+def pick_jsonl(stream: IO[bytes], name: str, fields: FieldMap, wanted: np.ndarray, first: int) -> Picks:
+    """The records of a JSONL stream at positions ``wanted`` (ascending; the stream's first
+    record is at ``first``), parsed as :func:`read_articles` parses them; the others are
+    only split off as bytes."""
+    def read(raw: bytes, lineno: int) -> Article | Rejection:
+        return parse_jsonl_line(raw, f"{name}:{lineno}", fields)
+
+    return (yield from records_at(stream, wanted, first, read))
 
 
 def parse_jsonl_line(raw: bytes, origin: str, fields: FieldMap) -> Article | Rejection:

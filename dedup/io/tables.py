@@ -22,9 +22,12 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import IO, Any
 
+import numpy as np
+
 from dedup.errors import InputError
 from dedup.io.fields import FieldMap, article_from_record
 from dedup.io.files import open_bytes
+from dedup.io.picking import Picks, picked
 from dedup.models import Article, Rejection
 
 _FIELD_FLAGS = {"id": "--id-field", "text": "--text-field"}
@@ -78,25 +81,41 @@ def read_csv(path: Path, fields: FieldMap) -> Iterator[Article | Rejection]:
     """The articles of a CSV file with a header row."""
     name = str(path)
     with open_csv_text(path) as handle:
-        rows = csv_rows(handle, name)
-        header = next(rows, None)
-        if header is None:
-            raise InputError(f"{name}: the file is empty; expected a header row, e.g. id,text")
-        columns = header[1]
-        if len(set(columns)) != len(columns):
-            repeated = sorted({c for c in columns if columns.count(c) > 1})
-            raise InputError(f"{name}: the header repeats column(s) {', '.join(map(repr, repeated))}; names must be unique")
-        _check_columns(name, columns, fields)
+        columns, rows = _data_rows(handle, name, fields)
         usable = 0
         for number, cells in rows:
-            if not cells:
-                continue
-            origin = f"{name}:row {number}"
-            item = _csv_article(cells, columns, fields, origin)
+            item = _csv_article(cells, columns, fields, f"{name}:row {number}")
             usable += isinstance(item, Article)
             yield item
     if not usable:
         raise InputError(f"{name}: no usable row (each row needs a {fields.id!r} and a {fields.text!r} value)")
+
+
+def pick_csv(path: Path, fields: FieldMap, wanted: np.ndarray, first: int) -> Picks:
+    """The rows of a CSV file at positions ``wanted`` (its first row at ``first``): every
+    row is split, only the wanted ones read as articles."""
+    name = str(path)
+    with open_csv_text(path) as handle:
+        columns, rows = _data_rows(handle, name, fields)
+
+        def read(row: tuple[int, list[str]]) -> Article | Rejection:
+            return _csv_article(row[1], columns, fields, f"{name}:row {row[0]}")
+
+        return (yield from picked(rows, wanted, first, read))
+
+
+def _data_rows(handle: IO[str], name: str, fields: FieldMap) -> tuple[list[str], Iterator[tuple[int, list[str]]]]:
+    """The checked header of a CSV file and its data rows (empty ones skipped) as (row number, cells)."""
+    rows = csv_rows(handle, name)
+    header = next(rows, None)
+    if header is None:
+        raise InputError(f"{name}: the file is empty; expected a header row, e.g. id,text")
+    columns = header[1]
+    if len(set(columns)) != len(columns):
+        repeated = sorted({c for c in columns if columns.count(c) > 1})
+        raise InputError(f"{name}: the header repeats column(s) {', '.join(map(repr, repeated))}; names must be unique")
+    _check_columns(name, columns, fields)
+    return columns, ((number, cells) for number, cells in rows if cells)
 
 
 def _csv_article(cells: list[str], columns: Sequence[str], fields: FieldMap, origin: str) -> Article | Rejection:
@@ -142,3 +161,23 @@ def read_parquet(path: Path, fields: FieldMap) -> Iterator[Article | Rejection]:
             yield item
     if not usable:
         raise InputError(f"{name}: no usable row (each row needs a {fields.id!r} and a {fields.text!r} value)")
+
+
+def pick_parquet(path: Path, fields: FieldMap, wanted: np.ndarray, first: int) -> Picks:
+    """The rows of a Parquet file at positions ``wanted`` (its first row at ``first``):
+    only the row groups holding them are read, and only the wanted rows of those made
+    articles."""
+    name = str(path)
+    table = open_parquet(path)
+    _check_columns(name, table.schema_arrow.names, fields)
+    sizes = [table.metadata.row_group(g).num_rows for g in range(table.num_row_groups)]
+    starts = np.concatenate([[0], np.cumsum(sizes, dtype=np.int64)])
+    rows = np.asarray(wanted, dtype=np.int64) - first
+    rows = rows[rows < starts[-1]]
+    groups = np.searchsorted(starts, rows, side="right") - 1
+    for group in np.unique(groups).tolist():
+        inside = rows[groups == group]
+        records = table.read_row_group(group).take(inside - starts[group]).to_pylist()
+        for row, record in zip(inside.tolist(), records):
+            yield first + row, article_from_record(record, fields, f"{name}:row {row + 1}")
+    return first + int(starts[-1])
