@@ -15,8 +15,9 @@ a wire story ties those versions. What must not tie anything is a text that mere
   item: the older version that begins with it shares much more with the newer one.
 * A **compilation** holds two items that are not copies of each other (they share
   under 10% of the smaller). Two unrelated texts wholly inside *c* that both begin it
-  (within the truncation window) count as such items too: *c* opens with neither alone. Once a text is known to be a compilation, the texts it
-  holds are items of its other versions too, so compilations are found as a fixpoint.
+  (within the truncation window) count as such items too: *c* opens with neither
+  alone. Once a text is known to be a compilation, the texts it holds are items of its
+  other versions too, so compilations are found as a fixpoint.
   A text one of whose sides is inside a compilation, and that is not its item, is a
   version of it: the compilation's items that it holds are its items, whatever their
   size or place (the first print of a live blog, mostly one long brief).
@@ -249,7 +250,7 @@ def story_families(
             elif not larger:
                 items.append(x)
         if unrelated_pair(sorted(whole_starts)):
-            leads = sorted(set(leads) | set(whole_starts))
+            leads += [x for x in whole_starts if x not in leads]
         return sorted(items), sorted(leads)
 
     def unrelated_pair(items: list[int]) -> bool:

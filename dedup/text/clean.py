@@ -489,14 +489,18 @@ def _junk_kind(block: str, n: int, scan: _PageScan) -> str | None:
     return None
 
 
-def _ends_section(block: str, n: int, scan: _PageScan) -> bool:
-    """Whether a long block after a section heading is prose again: a sentence that is no
-    junk, or a photo caption whose text before its credit is a sentence (a gallery's
-    captions are its text, not the section's links)."""
-    kind = _junk_kind(block, n, scan)
+def _ends_section(block: str, kind: str | None) -> bool:
+    """Whether a long block (of junk ``kind``) after a section heading is prose again: a
+    sentence that is no junk, or a photo caption whose text before its credit is a
+    sentence (a gallery's captions are its text, not the section's links)."""
     if kind is None:
         return ends_sentence(block)
-    return kind == "credit" and ends_sentence(_SPACES.sub(" ", _INLINE_CREDIT.sub("", block)).strip())
+    return kind == "credit" and ends_sentence(_without_credits(block))
+
+
+def _without_credits(text: str) -> str:
+    """``text`` with its inline photo credits taken out."""
+    return _SPACES.sub(" ", _INLINE_CREDIT.sub("", text)).strip()
 
 
 def _is_prose(block: str, n: int) -> bool:
@@ -508,7 +512,7 @@ def _clean_sentences(block: str, seen: set[str], removed: list[Removed], scan: _
     kept: list[str] = []
     for sentence in split_sentences(block):
         if scan.inline_credits:
-            credit_free = _SPACES.sub(" ", _INLINE_CREDIT.sub("", sentence)).strip()
+            credit_free = _without_credits(sentence)
             if credit_free != sentence.strip():
                 removed.append(Removed(sentence if not credit_free else _diff(sentence, credit_free), "credit"))
             if not credit_free:
@@ -569,13 +573,15 @@ def clean(text: str) -> CleanedText:
             in_section = True
             kinds.append("section")
             continue
+        if in_section and n < _SECTION_END_WORDS:
+            kinds.append("section")
+            continue
+        kind = _junk_kind(block, n, scan)
         if in_section:
-            if n >= _SECTION_END_WORDS and _ends_section(block, n, scan):
-                in_section = False
-            else:
+            if not _ends_section(block, kind):
                 kinds.append("section")
                 continue
-        kind = _junk_kind(block, n, scan)
+            in_section = False
         if kind is None and not _is_prose(block, n):
             kind = "short-line"
         kinds.append(kind)
