@@ -10,6 +10,10 @@ versions; never Python's ``hash()``); an n-gram's hash chains its token hashes
 through MurmurHash3's finalizer. A text with fewer words than the shingle size
 becomes one shingle of all its words.
 
+*Passage keys* find where one text's beginning sits inside another: the hash of every
+run of :data:`PASSAGE_WORDS` words whose hash falls in one of :data:`PASSAGE_SAMPLE` slots
+(chosen by the content, so two texts that share a run keep the same keys for it).
+
 Example:
     >>> shingles("the mayor opened the new bridge", 5).size
     2
@@ -98,9 +102,36 @@ class BodyShingles(NamedTuple):
     head: np.ndarray
     """The first :data:`HEAD_SHINGLES` shingles in reading order, not sorted: where a
     text begins, to tell a truncation from a passage inside another text."""
+    passages: np.ndarray
+    """The passage keys of the whole body (:func:`passage_keys`)."""
+    lede_passages: np.ndarray
+    """The passage keys of the lede (the runs wholly inside its words)."""
 
 
 HEAD_SHINGLES = 128
+PASSAGE_WORDS = 9
+"""Words in a passage key: a run this long is rarely shared by chance."""
+PASSAGE_SAMPLE = 4
+"""One run in this many (by its hash) is a key; a lede of 24 words has 16 runs, so it
+lacks a key about once in a hundred ledes."""
+
+
+def passage_keys(token_hashes: np.ndarray, lede_words: int) -> tuple[np.ndarray, np.ndarray]:
+    """Sorted unique keys of the sampled :data:`PASSAGE_WORDS`-word runs of a text, and
+    of those wholly inside its first ``lede_words`` words (empty for a shorter text).
+
+    Example:
+        >>> words = hash_tokens("one two three four five six seven eight nine ten eleven twelve".split())
+        >>> every, lede = passage_keys(words, 10)
+        >>> bool(np.isin(lede, every).all())
+        True
+    """
+    if token_hashes.size < PASSAGE_WORDS:
+        return EMPTY, EMPTY
+    runs = chain_ngrams(token_hashes, PASSAGE_WORDS)
+    sampled = runs % U64(PASSAGE_SAMPLE) == 0
+    in_lede = max(0, lede_words - PASSAGE_WORDS + 1)
+    return sorted_unique(runs[sampled]), sorted_unique(runs[:in_lede][sampled[:in_lede]])
 
 
 def body_shingles(body: str, size: int, casefold: bool = True, lede: int = 20) -> BodyShingles:
@@ -125,7 +156,7 @@ def body_shingles(body: str, size: int, casefold: bool = True, lede: int = 20) -
     hashes, starts = _token_hashes_and_starts(text)
     ngrams = chain_ngrams(hashes, size)
     if ngrams.size == 0:
-        return BodyShingles(EMPTY, EMPTY, EMPTY, EMPTY)
+        return BodyShingles(EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY)
     quoted = np.zeros(hashes.size, dtype=bool)
     spans = quoted_spans(text)
     if spans:
@@ -135,8 +166,11 @@ def body_shingles(body: str, size: int, casefold: bool = True, lede: int = 20) -
     # A window is own words when none of its tokens is quoted.
     quoted_in_window = np.convolve(quoted.astype(np.int64), np.ones(window, dtype=np.int64), mode="valid")
     own = ngrams[quoted_in_window == 0]
+    # The lede's words: a full lede of ``lede`` shingles spans lede + size - 1 words.
+    passages, lede_passages = passage_keys(hashes, lede + size - 1 if ngrams.size >= lede > 0 else 0)
     return BodyShingles(
-        sorted_unique(ngrams), sorted_unique(own), sorted_unique(ngrams[:lede]), ngrams[:HEAD_SHINGLES].copy()
+        sorted_unique(ngrams), sorted_unique(own), sorted_unique(ngrams[:lede]), ngrams[:HEAD_SHINGLES].copy(),
+        passages, lede_passages,
     )
 
 
