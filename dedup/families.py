@@ -21,6 +21,16 @@ a wire story ties those versions. What must not tie anything is a text that mere
   A text one of whose sides is inside a compilation, and that is not its item, is a
   version of it: the compilation's items that it holds are its items, whatever their
   size or place (the first print of a live blog, mostly one long brief).
+* A digest or an aggregator page quotes only the headline and lede of each story, so
+  the stories are not inside it. A text whose beginning *c* holds
+  (:mod:`dedup.beginnings`), that no copy pair ties to *c*, and that (with every text
+  it is a truncation of) shares little more with *c* than that lede (``<= 1.5 × held + 5``
+  shingles) *begins another story* in *c*. Two such texts that are not copies of
+  each other, or one beside a lead, make *c* a compilation. One alone does not: a wire
+  story that reuses an older story's lede as background is not a digest.
+* A compilation ties another compilation only when it is wholly inside it
+  (``rendering_share``): a live blog's later print holds the earlier one whole; two
+  aggregator pages that list some of the same stories are neighbours.
 
 The family graph drops every inclusion of a text in a compilation and every item
 pair; what was dropped is reported as ``contains``, outside family membership.
@@ -42,6 +52,8 @@ import numpy as np
 from dedup.cluster import connected_components
 from dedup.verify import NONE, Edges
 
+BEGINS = 4
+"""``Links.inside`` of a pair that is no copy: the first row holds the second's beginning."""
 ITEM_SHARE = 0.5
 """An item is under this share of its container's shingles."""
 LARGER_SHARE = (1.5, 5)
@@ -68,7 +80,9 @@ class Links:
     Args:
         pairs: ``int64[m, 2]`` row pairs.
         shared: ``int64[m]`` shingles each pair shares.
-        inside: ``int8[m]`` bit 1: the first row is in the second; bit 2: the second in the first.
+        inside: ``int8[m]`` bit 1: the first row is in the second; bit 2: the second in the first;
+            4 (alone): not a copy pair, the first row holds the second's beginning
+            (:mod:`dedup.beginnings`; ``shared`` is then the lede shingles it holds).
         truncation: ``bool[m]`` the contained side begins where the other begins.
     """
 
@@ -91,6 +105,17 @@ class Links:
         return cls(
             np.asarray(pairs, dtype=np.int64).reshape(-1, 2), np.asarray(shared, dtype=np.int64),
             np.asarray(inside, dtype=np.int8), np.asarray(truncation, dtype=bool),
+        )
+
+
+    def with_beginnings(self, pairs: np.ndarray, held: np.ndarray) -> Links:
+        """These links and the (holder, owner) ``pairs`` of held beginnings (``held`` lede shingles each)."""
+        if pairs.shape[0] == 0:
+            return self
+        return Links(
+            np.concatenate([self.pairs, pairs.astype(np.int64)]), np.concatenate([self.shared, held.astype(np.int64)]),
+            np.concatenate([self.inside, np.full(pairs.shape[0], BEGINS, dtype=np.int8)]),
+            np.concatenate([self.truncation, np.zeros(pairs.shape[0], dtype=bool)]),
         )
 
 
@@ -215,9 +240,14 @@ def story_families(
     homes: dict[int, set[int]] = {}  # text -> texts it is a truncation of
     keep = np.ones(links.pairs.shape[0], dtype=bool)
     edge_of: dict[tuple[int, int], int] = {}
+    beginnings: dict[int, list[tuple[int, int]]] = {}  # holder -> [(text whose beginning it holds, held)]
     for k, ((a, b), count, inside, truncation) in enumerate(
         zip(links.pairs.tolist(), links.shared.tolist(), links.inside.tolist(), links.truncation.tolist())
     ):
+        if inside & BEGINS:
+            beginnings.setdefault(a, []).append((b, count))
+            keep[k] = False
+            continue
         cache[(min(a, b), max(a, b))] = count
         if inside == 3 or inside == 0:
             continue
@@ -251,7 +281,26 @@ def story_families(
                 items.append(x)
         if unrelated_pair(sorted(whole_starts)):
             leads += [x for x in whole_starts if x not in leads]
+        begun = other_beginnings(c, compilations)
+        if begun and unrelated_pair(sorted(set(begun) | set(leads))):
+            leads += [s for s in begun if s not in leads]
         return sorted(items), sorted(leads)
+
+    def other_beginnings(c: int, compilations: set[int]) -> list[int]:
+        """Texts that begin another story in ``c``: ``c`` holds their beginning, no copy pair
+        ties them to it, and neither they nor a text they are a truncation of shares more
+        with ``c`` than the larger-text bound; one per group of copies."""
+        begun: list[int] = []
+        for s, count in sorted(beginnings.get(c, ())):
+            if s in compilations or s in linked_any.get(c, ()):
+                continue
+            bound = LARGER_SHARE[0] * count + LARGER_SHARE[1]
+            if any(overlap(h, c) > bound for h in [s, *sorted(homes.get(s, ()))] if h != c):
+                continue
+            if any(t in linked_any.get(s, ()) for t in begun):
+                continue
+            begun.append(s)
+        return begun
 
     def unrelated_pair(items: list[int]) -> bool:
         for x, y in itertools.combinations(items[:ITEMS_COMPARED], 2):
@@ -260,7 +309,12 @@ def story_families(
         return False
 
     linked: dict[int, set[int]] = {}  # text -> texts one is inside of
+    linked_any: dict[int, set[int]] = {}  # text -> texts a copy pair ties it to
     for (a, b), inside in zip(links.pairs.tolist(), links.inside.tolist()):
+        if inside & BEGINS:
+            continue
+        linked_any.setdefault(a, set()).add(b)
+        linked_any.setdefault(b, set()).add(a)
         if inside:
             linked.setdefault(a, set()).add(b)
             linked.setdefault(b, set()).add(a)
@@ -283,8 +337,9 @@ def story_families(
 
     contains: set[tuple[int, int]] = set()
     for c, held in inclusions.items():
-        for x, _, _ in held:
-            if (c in compilations and x not in compilations) or x in items.get(c, ()):
+        for x, count, _ in held:
+            partly = x in compilations and count < whole * sizes[x]  # a compilation not wholly inside
+            if (c in compilations and (x not in compilations or partly)) or x in items.get(c, ()):
                 contains.add((c, x))
                 keep[edge_of[(x, c)]] = False
     keep &= ~_between_stories(links, keep, sizes, overlap, rank)

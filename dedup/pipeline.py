@@ -36,13 +36,13 @@ import time
 from array import array
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
 import numpy as np
 import xxhash
 
-from dedup import _kernels
+from dedup import _kernels, beginnings
 from dedup import canonical as canon
 from dedup.cluster import group_rows
 from dedup.config import DedupConfig
@@ -88,6 +88,10 @@ class Prepared:
     """Hashes of the figures (numbers) in the body."""
     head: np.ndarray
     """The first shingles in reading order (where the text begins)."""
+    passages: np.ndarray = field(default_factory=lambda: EMPTY)
+    """Passage keys of the body (:func:`dedup.shingle.passage_keys`)."""
+    lede_passages: np.ndarray = field(default_factory=lambda: EMPTY)
+    """Passage keys of the lede."""
 
     @property
     def facts(self) -> canon.ArticleFacts:
@@ -113,7 +117,9 @@ class Sketch:
     signatures: np.ndarray
     lede_signatures: np.ndarray | None
     set_sizes: np.ndarray
-    """``int64[rows, 4]``: sizes of each row's shingle, own-words and figure sets and head."""
+    """``int64[rows, 5]``: sizes of each row's shingle, own-words and figure sets, head and passage keys."""
+    lede_passages: list[np.ndarray]
+    """Per row, the passage keys of its lede."""
     minhash_seconds: float
     prepared: list[Prepared] | None
     blocks: BlockTables | None = None
@@ -151,8 +157,10 @@ def _sketch_chunk(
         signatures=matrix,
         lede_signatures=lede,
         set_sizes=np.array(
-            [(p.shingles.size, p.own.size, p.figures.size, p.head.size) for p in prepared], dtype=np.int64
-        ).reshape(-1, 4),
+            [(p.shingles.size, p.own.size, p.figures.size, p.head.size, p.passages.size) for p in prepared],
+            dtype=np.int64,
+        ).reshape(-1, 5),
+        lede_passages=[p.lede_passages for p in prepared],
         minhash_seconds=time.perf_counter() - started,
         prepared=prepared if keep_prepared else None,
         blocks=block_tables([p.cleaned.body for p in prepared])
@@ -166,15 +174,15 @@ def removed_junk(prepared: Prepared) -> tuple[Removed, ...]:
     return chrome + prepared.cleaned.removed if chrome else prepared.cleaned.removed
 
 
-Sets = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-"""An article's shingle, own-words and figure sets and its head."""
+Sets = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+"""An article's shingle, own-words and figure sets, its head and its passage keys."""
 
 
 def _sets_chunk(config: DedupConfig, articles: list[Article], template: np.ndarray) -> list[Sets | None]:
     """The sets of each article of a chunk (None when it is rejected), in a worker process."""
     dedup = Deduplicator(config)
     outcomes = (dedup.prepare(a, template) for a in articles)
-    return [(p.shingles, p.own, p.figures, p.head) if isinstance(p, Prepared) else None for p in outcomes]
+    return [(p.shingles, p.own, p.figures, p.head, p.passages) if isinstance(p, Prepared) else None for p in outcomes]
 
 
 def _in_order(
@@ -233,6 +241,7 @@ class Batch:
         set_sizes: np.ndarray,
         prepared: list[Prepared] | None,
         reread: Callable[[np.ndarray], Iterator[tuple[int, Sets]]] | None = None,
+        lede_passages: PackedSets | None = None,
     ) -> None:
         self.facts = facts
         self.ids = [f.id for f in facts]
@@ -241,6 +250,8 @@ class Batch:
         self.lede_signatures = lede_matrix
         self.rejected = rejected
         self.set_sizes = set_sizes
+        self.lede_passages = lede_passages if lede_passages is not None else PackedSets([EMPTY] * len(facts))
+        """Per row, the passage keys of its lede (every row: any row's beginning may be held)."""
         self.prepared = prepared
         self._reread = reread
         self.template = np.empty(0, dtype=np.uint64)
@@ -255,9 +266,10 @@ class Batch:
             self.own_sets = OwnSets(self.shingle_sets, [p.own for p in prepared])
             self.figure_sets = PackedSets([p.figures for p in prepared])
             self.heads = PackedSets([p.head for p in prepared])
+            self.passages = PackedSets([p.passages for p in prepared])
             self.loaded = np.ones(len(facts), dtype=bool)
         else:
-            self.shingle_sets = self.figure_sets = self.heads = PackedSets([EMPTY] * len(facts))
+            self.shingle_sets = self.figure_sets = self.heads = self.passages = PackedSets([EMPTY] * len(facts))
             self.own_sets = OwnSets(self.shingle_sets)
             self.loaded = np.zeros(len(facts), dtype=bool)
 
@@ -286,9 +298,10 @@ class Batch:
         shingles = PackedSets.allocate(sizes[:, 0])
         own = OwnSets.allocate(shingles, whole, np.where(whole, 0, sizes[:, 1]))
         packed: tuple[Any, ...] = (  # each has put()
-            shingles, own, PackedSets.allocate(sizes[:, 2]), PackedSets.allocate(sizes[:, 3])
+            shingles, own, PackedSets.allocate(sizes[:, 2]), PackedSets.allocate(sizes[:, 3]),
+            PackedSets.allocate(sizes[:, 4]),
         )
-        old: tuple[Any, ...] = (self.shingle_sets, self.own_sets, self.figure_sets, self.heads)
+        old: tuple[Any, ...] = (self.shingle_sets, self.own_sets, self.figure_sets, self.heads, self.passages)
         for row in np.flatnonzero(self.loaded).tolist():
             for new, before in zip(packed, old):
                 new.put(row, before[row])
@@ -297,7 +310,7 @@ class Batch:
                 raise InputError(
                     f"the input changed while it was read twice: {self.ids[row]!r} has other text now"
                 )
-        self.shingle_sets, self.own_sets, self.figure_sets, self.heads = packed
+        self.shingle_sets, self.own_sets, self.figure_sets, self.heads, self.passages = packed
         self.loaded = wanted
         self.seconds["reread"] = self.seconds.get("reread", 0.0) + time.perf_counter() - started
 
@@ -336,6 +349,7 @@ class _FirstPass:
     rejected: list[Rejection]
     row_of: np.ndarray
     item_of: np.ndarray | None
+    lede_passages: list[np.ndarray]
 
 
 def _picked(
@@ -481,7 +495,10 @@ class Deduplicator:
         )
         if sets.shingles.size == 0:
             return Rejection(article.id, "no words in the text (only symbols or punctuation)", article.origin)
-        return Prepared(article, cleaned, sets.shingles, sets.own, sets.lede, body_figures(cleaned.body), sets.head)
+        return Prepared(
+            article, cleaned, sets.shingles, sets.own, sets.lede, body_figures(cleaned.body), sets.head,
+            sets.passages, sets.lede_passages,
+        )
 
     def run(self, articles: Iterable[Article | Rejection]) -> Result:
         """Deduplicate a batch.
@@ -527,6 +544,7 @@ class Deduplicator:
         matrices: list[np.ndarray] = []
         ledes: list[np.ndarray | None] = []
         sizes: list[np.ndarray] = []
+        lede_passages: list[np.ndarray] = []
         prepared: list[Prepared] = []
         tables: list[BlockTables] = []
         minhash_seconds = 0.0
@@ -540,18 +558,20 @@ class Deduplicator:
             matrices.append(sketch.signatures)
             ledes.append(sketch.lede_signatures)
             sizes.append(sketch.set_sizes)
+            lede_passages.extend(sketch.lede_passages)
             prepared.extend(sketch.prepared or [])
             minhash_seconds += sketch.minhash_seconds
         cfg = self.config
         matrix = _stack(matrices, cfg.minhash.num_perm)
         del matrices
         lede = _stack(ledes, cfg.lsh.lede_perm) if cfg.lsh.lede_shingles else None
-        set_sizes = np.concatenate(sizes) if sizes else np.empty((0, 4), dtype=np.int64)
+        set_sizes = np.concatenate(sizes) if sizes else np.empty((0, 5), dtype=np.int64)
         row_of = np.array(positions, dtype=np.int64)
         del positions
         item_of = None if items is None else np.frombuffer(items, dtype=np.int64)
         sketched = _FirstPass(
-            facts, removed, matrix, lede, set_sizes, prepared if keep else None, rejected, row_of, item_of
+            facts, removed, matrix, lede, set_sizes, prepared if keep else None, rejected, row_of, item_of,
+            lede_passages,
         )
         template = np.empty(0, dtype=np.uint64)
         template_seconds = 0.0
@@ -572,7 +592,10 @@ class Deduplicator:
         reread = None if keep else functools.partial(
             self._reread, articles, row_of, sketched.item_of, facts, workers, template
         )
-        batch = Batch(facts, removed, matrix, lede, rejected, set_sizes, sketched.prepared, reread)
+        batch = Batch(
+            facts, removed, matrix, lede, rejected, set_sizes, sketched.prepared, reread,
+            PackedSets(sketched.lede_passages),
+        )
         batch.template = template
         batch.seconds["prepare"] = time.perf_counter() - started
         batch.seconds["minhash"] = minhash_seconds
@@ -616,6 +639,7 @@ class Deduplicator:
                 if first.lede is not None and sketch.lede_signatures is not None:
                     first.lede[row] = sketch.lede_signatures[outcome]
                 first.set_sizes[row] = sketch.set_sizes[outcome]
+                first.lede_passages[row] = sketch.lede_passages[outcome]
                 if first.prepared is not None and sketch.prepared is not None:
                     first.prepared[row] = sketch.prepared[outcome]
         if not gone.any():
@@ -627,7 +651,7 @@ class Deduplicator:
             [f for f, s in zip(first.facts, stay.tolist()) if s], first.removed, first.matrix[stay],
             None if first.lede is None else first.lede[stay], first.set_sizes[stay],
             None if first.prepared is None else [p for p, s in zip(first.prepared, stay.tolist()) if s],
-            first.rejected, row_of, first.item_of,
+            first.rejected, row_of, first.item_of, [k for k, s in zip(first.lede_passages, stay.tolist()) if s],
         )
 
     def _reread(
@@ -707,9 +731,9 @@ class Deduplicator:
             checks += 1
             return batch.score(a, b).intersection
 
-        families = story_families(
-            len(batch), Links.of(edges), batch.set_sizes[:, 0], shared, rank, cfg.cluster.rendering_share
-        )
+        links = Links.of(edges)
+        links = links.with_beginnings(*held_beginnings(batch, links, cfg.lsh.lede_shingles))
+        families = story_families(len(batch), links, batch.set_sizes[:, 0], shared, rank, cfg.cluster.rendering_share)
         clusters = [
             build_cluster(members, batch.ids, facts, policy, rule, batch.score)
             for members in group_rows(families.labels)
@@ -736,6 +760,31 @@ class Deduplicator:
             contains=contains,
         )
 
+
+
+def held_beginnings(batch: Batch, links: Links, lede: int) -> tuple[np.ndarray, np.ndarray]:
+    """The (holder, owner) rows where a text that holds another (a possible compilation)
+    holds the beginning of a text no copy pair ties it to, and the lede shingles it holds
+    (:mod:`dedup.beginnings`)."""
+    inside = links.inside
+    holders = np.unique(np.concatenate([links.pairs[inside == 1, 1], links.pairs[inside == 2, 0]]))
+    if holders.size == 0 or lede <= 0:
+        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.int64)
+    counts = batch.passages.sizes[holders]
+    holder_keys = np.concatenate([batch.passages[int(h)] for h in holders.tolist()] + [EMPTY])
+    owners = np.repeat(np.arange(len(batch), dtype=np.int64), batch.lede_passages.sizes)
+    found = beginnings.candidate_pairs(np.repeat(holders, counts), holder_keys, owners, batch.lede_passages.flat)
+    copies = {(a, b) for a, b in links.pairs.tolist()}
+    found = np.array(
+        [(c, o) for c, o in found.tolist() if (c, o) not in copies and (o, c) not in copies], dtype=np.int64
+    ).reshape(-1, 2)
+    batch.load_sets(found[:, 1])
+    hits = np.array(
+        [beginnings.held(batch.shingle_sets[c], batch.heads[o], lede) for c, o in found.tolist()], dtype=np.int64
+    ).reshape(-1)
+    keep = hits > 0
+    batch.counters["held_beginnings"] = int(keep.sum())
+    return found[keep], hits[keep]
 
 
 def build_cluster(

@@ -19,6 +19,9 @@ Stages, each distributed:
 4. **Verify** (``mapInPandas``): each candidate pair is joined with both rows' sets
    and scored by :func:`dedup.verify.score` under the local copy rule; the copies keep
    their link (shared shingles, which side is inside, truncation).
+4b. **Held beginnings**: passage keys of the texts that hold a copy, joined with every
+   row's lede passage keys; each candidate counted exactly (:mod:`dedup.beginnings`).
+   They join the components (the family stage needs both texts), never a family.
 5. **Connected components** of the verified copies: the large-star/small-star
    algorithm (Kiveris et al., 2014) on DataFrames, iterated until no edge changes;
    the edges never reach the driver.
@@ -46,11 +49,12 @@ from typing import Any
 
 import numpy as np
 
+from dedup import beginnings
 from dedup import canonical as canon
 from dedup.cluster import group_rows
 from dedup.config import DedupConfig
 from dedup.dates import epoch_hours, parse_published, utc
-from dedup.families import Links, story_families
+from dedup.families import BEGINS, Links, story_families
 from dedup.lsh import band_keys
 from dedup.minhash import signatures
 from dedup.models import Article, Cluster, Member, Rejection, Result
@@ -64,7 +68,8 @@ OUTPUT_COLUMNS = (
 _PREPARED_SCHEMA = (
     "order long, id string, read_ok boolean, status string, reason string, origin string, body_words long, "
     "published_us long, boilerplate double, headline string, site string, shingles binary, own binary, "
-    "figures binary, head binary, keys array<long>, block_keys array<long>, block_words array<long>, block_sims array<long>"
+    "figures binary, head binary, keys array<long>, block_keys array<long>, block_words array<long>, "
+    "block_sims array<long>, passages array<long>, lede_passages array<long>"
 )
 _MEMBER_SCHEMA = (
     "id string, cluster_id string, canonical_id string, is_canonical boolean, jaccard double, "
@@ -172,6 +177,8 @@ def _prepare_partition(config: DedupConfig, template: np.ndarray | None = None) 
                     "boilerplate": facts.boilerplate_share, "headline": facts.headline, "site": facts.site,
                     "shingles": outcome.shingles.tobytes(),
                     "own": outcome.own.tobytes(), "figures": outcome.figures.tobytes(), "head": outcome.head.tobytes(),
+                    "passages": outcome.passages.view(np.int64).tolist(),
+                    "lede_passages": outcome.lede_passages.view(np.int64).tolist(),
                     **(_block_columns(block_table(outcome.cleaned.body)) if blocks else {}),
                 })
             if prepared:
@@ -251,6 +258,41 @@ def _verify_partition(config: DedupConfig) -> Any:
             yield _arrow_batch(kept, _EDGE_SCHEMA)
 
     return verify
+
+
+def _held_partition(config: DedupConfig) -> Any:
+    """The ``mapInArrow`` function of stage 4b: keeps the (holder, owner) candidates where
+    the holder holds the owner's beginning, as pairs that are no copy (:mod:`dedup.beginnings`)."""
+    lede = config.lsh.lede_shingles
+
+    def held(batches: Iterator[Any]) -> Iterator[Any]:
+        for batch in batches:
+            kept: list[dict[str, Any]] = []
+            for pair in _records(batch):
+                count = beginnings.held(_sets(pair, "a_")[0], _head(pair, "b_"), lede)
+                if count:
+                    kept.append({"a": pair.a, "b": pair.b, "shared": count, "inside": BEGINS, "truncation": False})
+            yield _arrow_batch(kept, _EDGE_SCHEMA)
+
+    return held
+
+
+def held_beginnings(usable: Any, copies: Any, config: DedupConfig) -> Any:
+    """Stage 4b: the held beginnings (``a`` holds ``b``'s beginning) where ``a`` holds a
+    copy (a possible compilation, as the local engine looks) and no copy pair ties them."""
+    F = _functions()
+    if config.lsh.lede_shingles <= 0:
+        return copies.limit(0)
+    containers = copies.where("inside = 1").select(F.col("b").alias("a")).union(
+        copies.where("inside = 2").select("a")).distinct()
+    holds = usable.select(F.col("id").alias("a"), F.explode("passages").alias("key")).join(containers, "a")
+    owns = usable.select(F.col("id").alias("b"), F.explode("lede_passages").alias("key"))
+    linked = copies.select("a", "b").union(copies.select(F.col("b").alias("a"), F.col("a").alias("b")))
+    candidates = holds.join(owns, "key").where("a != b").select("a", "b").distinct().join(linked, ["a", "b"], "left_anti")
+    scored = candidates.join(usable.select(F.col("id").alias("a"), F.col("shingles").alias("a_shingles"),
+                                           F.col("own").alias("a_own"), F.col("figures").alias("a_figures")), "a").join(
+        usable.select(F.col("id").alias("b"), F.col("head").alias("b_head")), "b")
+    return scored.mapInArrow(_held_partition(config), _EDGE_SCHEMA)
 
 
 def _facts(record: Any) -> canon.ArticleFacts:
@@ -436,10 +478,11 @@ def deduplicate_members(df: Any, id_col: str = "id", text_col: str = "text", con
         "a_published", "b_published",
     )
     copies = scored.mapInArrow(_verify_partition(config), _EDGE_SCHEMA).localCheckpoint()
+    copies = copies.unionByName(held_beginnings(usable, copies, config)).localCheckpoint()
 
     # Stage 5 and 6: components, then the guard and the election per component.
     components = connected_components(copies).localCheckpoint()
-    members = usable.drop("keys", "block_keys", "block_words", "block_sims").join(components.select(F.col("node").alias("id"), F.col("component").alias("group_m")), "id")
+    members = usable.drop("keys", "block_keys", "block_words", "block_sims", "passages", "lede_passages").join(components.select(F.col("node").alias("id"), F.col("component").alias("group_m")), "id")
     edges = copies.join(components.select(F.col("node").alias("a"), F.col("component").alias("group_e")), "a")
     cluster_rows = _cluster_component(config)
     clustered = members.groupBy("group_m").cogroup(edges.groupBy("group_e")).applyInPandas(

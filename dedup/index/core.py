@@ -33,12 +33,13 @@ from typing import Any
 
 import numpy as np
 
+from dedup import beginnings
 from dedup import canonical as canon
 from dedup._hashing import sorted_unique
 from dedup.config import DedupConfig
 from dedup.dates import epoch_hours
 from dedup.errors import StorageError
-from dedup.families import Families, Links, story_families
+from dedup.families import BEGINS, Families, Links, story_families
 from dedup.index.store import (
     SCHEMA_VERSION,
     Entry,
@@ -466,21 +467,40 @@ class Index:
             entry: Entry
             if isinstance(again, Rejection):
                 entry = dataclasses.replace(old, body_words=0, shingles=EMPTY, own=EMPTY, figures=EMPTY,
-                                            keys=np.empty(0, np.int64), head=EMPTY)
+                                            keys=np.empty(0, np.int64), head=EMPTY, passages=EMPTY,
+                                            lede_passages=EMPTY)
             else:
                 entry = self._entry(self._sketched(article, again, old.blocks, body), old.cluster_id)
-            store.replace_sets(old.rid, entry, old.keys)
+            store.replace_sets(old.rid, entry, old)
         return set(rows), neighbours
 
     def _links(self, new: _Sketched, rid: int, skip: set[int]) -> list[tuple[int, int, int, int, bool]]:
-        """The verified copy pairs of an article with the stored ones sharing a band key."""
+        """The verified copy pairs of an article with the stored ones sharing a band key,
+        and the held beginnings (:mod:`dedup.beginnings`) between it and the stored ones
+        that no copy pair ties it to."""
+        store = self._store
         rule = self.config.verify.rule
-        candidates = [c for c in self._store.load(self._store.rows_sharing(new.keys)) if c.rid != rid and c.rid not in skip]
+        candidates = [c for c in store.load(store.rows_sharing(new.keys)) if c.rid != rid and c.rid not in skip]
         found = []
         for old, s in zip(candidates, self._scores(new, candidates)):
             code, inside, truncation = link(s, rule, new.prepared.head, old.head)
             if code:
                 found.append((rid, old.rid, s.intersection, inside, truncation))
+        lede = self.config.lsh.lede_shingles
+        p = new.prepared
+        copies = {old for _, old, *_ in found} | skip | {rid}
+        holders = set(store.rows_sharing(beginnings.holder_keys(p.lede_passages))) if p.lede_passages.size else set()
+        owners = set(store.rows_sharing(beginnings.owner_keys(p.passages))) if p.passages.size else set()
+        wanted = sorted((holders | owners) - copies)
+        for old in store.load(wanted):
+            if old.rid in holders:
+                held = beginnings.held(old.shingles, p.head, lede)
+                if held:
+                    found.append((old.rid, rid, held, BEGINS, False))
+            if old.rid in owners:
+                held = beginnings.held(p.shingles, old.head, lede)
+                if held:
+                    found.append((rid, old.rid, held, BEGINS, False))
         return found
 
     def _regroup(self, relink: set[int], others: set[int], focus: int | None = None) -> _Assigned | None:
@@ -637,6 +657,8 @@ class Index:
             figures=p.figures,
             keys=new.keys,
             head=p.head,
+            passages=p.passages,
+            lede_passages=p.lede_passages,
             body=new.body,
             total_words=p.cleaned.total_words,
             blocks=new.blocks,
@@ -666,7 +688,10 @@ class Index:
 def _stored_prepared(stored: Stored) -> Prepared:
     """A stored article's sets in the shape of a freshly prepared one (for scoring)."""
     cleaned = CleanedText("", (), stored.body_words, 0)
-    return Prepared(Article(stored.id, "x"), cleaned, stored.shingles, stored.own, EMPTY, stored.figures, stored.head)
+    return Prepared(
+        Article(stored.id, "x"), cleaned, stored.shingles, stored.own, EMPTY, stored.figures, stored.head,
+        stored.passages, stored.lede_passages,
+    )
 
 
 _NO_TEMPLATE = np.empty(0, dtype=np.uint64)

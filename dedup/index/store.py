@@ -5,8 +5,9 @@ Tables (the same on both backends):
 * ``meta(name, value)``: the schema version and the settings the index was built with.
 * ``articles``: per article its row number ``rid``, id, cluster, dates, the facts the
   canonical policy looks at, the headline and site reports show, its shingle, own-words and figure sets (sorted uint64,
-  as bytes; own words only where they differ from the shingles) and its band keys.
-* ``bands(key, rid)`` (PostgreSQL): the LSH band keys of every article, the key
+  as bytes; own words only where they differ from the shingles), its band keys and its passage keys (which find
+  the texts whose beginning it holds, and those that hold its beginning: :mod:`dedup.beginnings`).
+* ``bands(key, rid)`` (PostgreSQL): the LSH band keys and passage keys of every article, the key
   first so that the articles sharing a key are one index range. SQLite keeps the
   keys with each article only and looks them up in memory
   (:mod:`dedup.index.bands`): one writer at a time, so it can read the new keys in
@@ -38,12 +39,13 @@ from typing import Any
 
 import numpy as np
 
+from dedup import beginnings
 from dedup.canonical import ArticleFacts
 from dedup.dates import utc
 from dedup.text.template import EMPTY_BLOCKS, Blocks, sample_rank
 from dedup.verify import EMPTY
 
-SCHEMA_VERSION = "4"
+SCHEMA_VERSION = "5"
 _EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
@@ -101,6 +103,11 @@ def keys_blob(keys: np.ndarray) -> bytes:
     return np.ascontiguousarray(keys, dtype="<i8").tobytes()
 
 
+def lookup_keys(entry: Entry) -> np.ndarray:
+    """The keys an article is found by: its band keys and its passage keys (:func:`dedup.beginnings.lookup_keys`)."""
+    return np.union1d(entry.keys, beginnings.lookup_keys(entry.passages, entry.lede_passages))
+
+
 @dataclass(frozen=True)
 class Entry:
     """A prepared article as it is written to the index."""
@@ -117,6 +124,10 @@ class Entry:
     keys: np.ndarray
     """``int64[k]``: its band keys, unique."""
     head: np.ndarray = field(default_factory=lambda: EMPTY)
+    passages: np.ndarray = field(default_factory=lambda: EMPTY)
+    """Its passage keys (:func:`dedup.shingle.passage_keys`)."""
+    lede_passages: np.ndarray = field(default_factory=lambda: EMPTY)
+    """The passage keys of its lede."""
     """Its first shingles in reading order (where the text begins)."""
     body: str = ""
     """Its cleaned body before template text is left out (to prepare it again when the
@@ -147,7 +158,7 @@ class Stored(Entry):
 
 _COLUMNS = (
     "rid, id, cluster_id, published_us, added_us, body_words, boilerplate, shingles, own, figures, keys, head, "
-    "headline, site"
+    "headline, site, passages, lede_passages"
 )
 
 
@@ -236,12 +247,13 @@ class Store(abc.ABC):
     @staticmethod
     def _stored(row: Sequence[Any]) -> Stored:
         (rid, article_id, cluster_id, published_us, added_us, words, share, shingles, own, figures, keys, head,
-         headline, site) = row
+         headline, site, passages, lede_passages) = row
         shingle_set = _array(shingles)
         return Stored(
             article_id, cluster_id, published_us, int(added_us), int(words), float(share), shingle_set,
             shingle_set if own is None else _array(own), _array(figures),
-            keys_array(keys), _array(head), headline=headline, site=site, rid=int(rid),
+            keys_array(keys), _array(head), _array(passages), _array(lede_passages), headline=headline, site=site,
+            rid=int(rid),
         )
 
     def canonical_row(self, cluster_id: str) -> int | None:
@@ -257,16 +269,17 @@ class Store(abc.ABC):
         own = None if entry.own.size == entry.shingles.size else _blob(entry.own)
         rid = self._one(
             "INSERT INTO articles (id, cluster_id, published_us, added_us, body_words, boilerplate, shingles, own, "
-            "figures, keys, head, body, total_words, blocks, headline, site) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING rid",
+            "figures, keys, head, body, total_words, blocks, headline, site, passages, lede_passages) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING rid",
             (
                 entry.id, entry.cluster_id, entry.published_us, entry.added_us, entry.body_words,
                 entry.boilerplate_share, _blob(entry.shingles), own, _blob(entry.figures),
                 keys_blob(entry.keys), _blob(entry.head), zlib.compress(entry.body.encode("utf-8")),
-                entry.total_words, _blocks_blob(entry.blocks), entry.headline, entry.site,
+                entry.total_words, _blocks_blob(entry.blocks), entry.headline, entry.site, _blob(entry.passages),
+                _blob(entry.lede_passages),
             ),
         )
-        self._insert_keys(int(rid), entry.keys)
+        self._insert_keys(int(rid), lookup_keys(entry))
         keys = [int(k) for k in np.unique(entry.blocks.keys).view(np.int64)]
         rank = _signed_rank(sample_rank(entry.id.encode("utf-8")))
         self._executemany("INSERT INTO blocks (key, rid, rank) VALUES (?, ?, ?)", [(k, int(rid), rank) for k in keys])
@@ -277,18 +290,18 @@ class Store(abc.ABC):
         )
         return int(rid)
 
-    def replace_sets(self, rid: int, entry: Entry, old_keys: np.ndarray) -> None:
-        """An article prepared again (the learned template changed): its sets, facts and
-        band keys (inside a write)."""
+    def replace_sets(self, rid: int, entry: Entry, old: Entry) -> None:
+        """An article prepared again (the learned template changed): its sets, facts,
+        band and passage keys (inside a write); ``old`` is what was stored."""
         own = None if entry.own.size == entry.shingles.size else _blob(entry.own)
         self._execute(
             "UPDATE articles SET body_words = ?, boilerplate = ?, shingles = ?, own = ?, figures = ?, keys = ?, "
-            "head = ? WHERE rid = ?",
+            "head = ?, passages = ?, lede_passages = ? WHERE rid = ?",
             (entry.body_words, entry.boilerplate_share, _blob(entry.shingles), own, _blob(entry.figures),
-             keys_blob(entry.keys), _blob(entry.head), rid),
+             keys_blob(entry.keys), _blob(entry.head), _blob(entry.passages), _blob(entry.lede_passages), rid),
         )
         self._execute("DELETE FROM links WHERE a = ? OR b = ?", (rid, rid))
-        self._replace_keys(rid, old_keys, entry.keys)
+        self._replace_keys(rid, lookup_keys(old), lookup_keys(entry))
 
     def _replace_keys(self, rid: int, old: np.ndarray, new: np.ndarray) -> None:
         self._executemany("DELETE FROM bands WHERE key = ? AND rid = ?", [(int(k), rid) for k in old])
@@ -363,7 +376,9 @@ class Store(abc.ABC):
 
     def _delete_keys(self, article: Stored) -> None:
         """Forget an article's band keys."""
-        self._executemany("DELETE FROM bands WHERE key = ? AND rid = ?", [(int(k), article.rid) for k in article.keys])
+        self._executemany(
+            "DELETE FROM bands WHERE key = ? AND rid = ?", [(int(k), article.rid) for k in lookup_keys(article)]
+        )
 
     @abc.abstractmethod
     def _executemany(self, sql: str, rows: list[tuple[Any, ...]]) -> None: ...
@@ -479,7 +494,7 @@ class Store(abc.ABC):
             "published_us BIGINT, added_us BIGINT NOT NULL, body_words INTEGER NOT NULL, boilerplate DOUBLE PRECISION "
             f"NOT NULL, shingles {blob} NOT NULL, own {blob}, figures {blob} NOT NULL, keys {blob} NOT NULL, "
             f"head {blob} NOT NULL, body {blob} NOT NULL, total_words BIGINT NOT NULL, blocks {blob} NOT NULL, "
-            "headline TEXT, site TEXT)",
+            f"headline TEXT, site TEXT, passages {blob} NOT NULL, lede_passages {blob} NOT NULL)",
             "CREATE INDEX IF NOT EXISTS articles_cluster ON articles (cluster_id)",
             "CREATE INDEX IF NOT EXISTS articles_time ON articles ((COALESCE(published_us, added_us)))",
             "CREATE TABLE IF NOT EXISTS clusters (cluster_id TEXT PRIMARY KEY, canonical_rid BIGINT NOT NULL, "

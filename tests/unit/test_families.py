@@ -153,6 +153,66 @@ def test_digest_led_by_one_story_and_holding_another_ties_neither(prose):
         assert "digest" not in family_of(result)
 
 
+def test_digest_holding_only_the_ledes_of_stories_ties_nobody(prose):
+    # The digest opens with story A's lede (A's teaser is wholly inside it) and quotes the
+    # one-sentence ledes of stories B and C, which run whole elsewhere; no teaser of B or C
+    # exists, so only their beginnings show that the digest is a page of other stories.
+    stories = {name: [para(prose, 22)] + [para(prose) for _ in range(5)] for name in ("a", "b", "c")}
+    digest = "\n\n".join([stories["a"][0], stories["b"][0], stories["c"][0], para(prose, 20)])
+    articles = [dedup.Article(name, "\n\n".join(p)) for name, p in stories.items()] + [
+        dedup.Article("a-teaser", stories["a"][0]), dedup.Article("digest", digest),
+    ]
+    for result in in_three_orders(articles):
+        assert together(result, "a", "a-teaser")
+        assert "digest" not in family_of(result)
+        assert "a-teaser" in result.contains["digest"]
+
+
+def test_story_reusing_an_older_stories_lede_as_background_keeps_its_copies(prose):
+    # A wire story quotes the lede of an older story as background: one beginning of another
+    # story is no digest (a passage from its middle is no other story), so its teaser stays.
+    older = [para(prose) for _ in range(6)]
+    story = [para(prose) for _ in range(3)] + [older[0]] + [para(prose) for _ in range(4)]
+    articles = [
+        dedup.Article("story", "\n\n".join(story)), dedup.Article("teaser", story[0]),
+        dedup.Article("passage", "\n\n".join(story[5:7])), dedup.Article("older", "\n\n".join(older)),
+    ]
+    for result in in_three_orders(articles):
+        assert together(result, "story", "teaser")
+        assert not together(result, "story", "older")
+
+
+def test_refiled_version_keeping_the_old_lede_and_quoting_another_story_stays_a_version(prose):
+    # The refiled version keeps the first version's lede and two of its paragraphs (too little
+    # to be a copy of it) and quotes an older story's lede: it shares more with the first
+    # version than a beginning, so it is not a page of two stories and keeps its teaser.
+    older = [para(prose, 22)] + [para(prose) for _ in range(5)]
+    first = [para(prose, 22)] + [para(prose) for _ in range(5)]
+    refiled = [para(prose), para(prose, 60), first[0], first[3], first[4], older[0]] + [para(prose) for _ in range(4)]
+    articles = [
+        dedup.Article("v1", "\n\n".join(first)), dedup.Article("v2", "\n\n".join(refiled)),
+        dedup.Article("v2-teaser", refiled[0]), dedup.Article("site", "\n\n".join(first[3:5])),
+        dedup.Article("older", "\n\n".join(older)),
+    ]
+    for result in in_three_orders(articles):
+        assert together(result, "v2", "v2-teaser")
+        assert "v2-teaser" not in result.contains.get("v2", ()) and not together(result, "v2", "older")
+
+
+def test_two_aggregator_pages_listing_some_of_the_same_stories_stay_apart(prose):
+    ledes = [para(prose, 30) for _ in range(10)]
+    stories = [dedup.Article(f"s{k}", "\n\n".join([lede] + [para(prose) for _ in range(4)])) for k, lede in enumerate(ledes)]
+    teasers = [dedup.Article(f"t{k}", ledes[k]) for k in (0, 1, 8, 9)]
+    # The second page lists four of the ten stories the first lists, and two of its own.
+    first = "\n\n".join(ledes[:6] + [para(prose, 30) for _ in range(4)])
+    second = "\n\n".join(ledes[2:6] + ledes[8:10])
+    articles = stories + teasers + [dedup.Article("page1", first), dedup.Article("page2", second)]
+    for result in in_three_orders(articles):
+        assert not together(result, "page1", "page2")
+        assert all(together(result, f"s{k}", f"t{k}") for k in (0, 1, 8, 9))
+        assert "page2" in result.contains["page1"]
+
+
 def test_teaser_inside_a_story_and_a_page_of_other_stories_stays_with_the_story(prose):
     story = [para(prose) for _ in range(6)]
     teaser = story[0]
