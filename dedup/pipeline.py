@@ -54,7 +54,7 @@ from dedup.lsh import candidate_pairs
 from dedup.memory import release_freed_memory
 from dedup.minhash import permutations, signatures
 from dedup.models import Article, Cluster, Member, Pickable, Rejection, Removed, Result
-from dedup.shingle import EMPTY, body_figures, body_shingles, shingles
+from dedup.shingle import EMPTY, body_figures, body_passages, body_shingles, shingles
 from dedup.text.clean import CleanedText, clean, passthrough
 from dedup.text.normalize import needs_repair, normalize, repair
 from dedup.text.template import BlockTables, block_tables, learn, without_template
@@ -88,10 +88,10 @@ class Prepared:
     """Hashes of the figures (numbers) in the body."""
     head: np.ndarray
     """The first shingles in reading order (where the text begins)."""
-    passages: np.ndarray = field(default_factory=lambda: EMPTY)
-    """Passage keys of the body (:func:`dedup.shingle.passage_keys`)."""
     lede_passages: np.ndarray = field(default_factory=lambda: EMPTY)
-    """Passage keys of the lede."""
+    """Passage keys of the lede (:func:`dedup.shingle.passage_keys`)."""
+    passages: np.ndarray | None = None
+    """Passage keys of the whole body, when known (:func:`passages_of` finds them)."""
 
     @property
     def facts(self) -> canon.ArticleFacts:
@@ -117,9 +117,9 @@ class Sketch:
     signatures: np.ndarray
     lede_signatures: np.ndarray | None
     set_sizes: np.ndarray
-    """``int64[rows, 5]``: sizes of each row's shingle, own-words and figure sets, head and passage keys."""
-    lede_passages: list[np.ndarray]
-    """Per row, the passage keys of its lede."""
+    """``int64[rows, 4]``: sizes of each row's shingle, own-words and figure sets and head."""
+    lede_passages: PackedSets
+    """Per row, the passage keys of its lede (packed: a few keys a row, kept for every row)."""
     minhash_seconds: float
     prepared: list[Prepared] | None
     blocks: BlockTables | None = None
@@ -157,10 +157,9 @@ def _sketch_chunk(
         signatures=matrix,
         lede_signatures=lede,
         set_sizes=np.array(
-            [(p.shingles.size, p.own.size, p.figures.size, p.head.size, p.passages.size) for p in prepared],
-            dtype=np.int64,
-        ).reshape(-1, 5),
-        lede_passages=[p.lede_passages for p in prepared],
+            [(p.shingles.size, p.own.size, p.figures.size, p.head.size) for p in prepared], dtype=np.int64
+        ).reshape(-1, 4),
+        lede_passages=PackedSets([p.lede_passages for p in prepared]),
         minhash_seconds=time.perf_counter() - started,
         prepared=prepared if keep_prepared else None,
         blocks=block_tables([p.cleaned.body for p in prepared])
@@ -174,15 +173,28 @@ def removed_junk(prepared: Prepared) -> tuple[Removed, ...]:
     return chrome + prepared.cleaned.removed if chrome else prepared.cleaned.removed
 
 
-Sets = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]
-"""An article's shingle, own-words and figure sets, its head and its passage keys."""
+Sets = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]
+"""An article's shingle, own-words and figure sets and its head."""
 
 
 def _sets_chunk(config: DedupConfig, articles: list[Article], template: np.ndarray) -> list[Sets | None]:
     """The sets of each article of a chunk (None when it is rejected), in a worker process."""
     dedup = Deduplicator(config)
     outcomes = (dedup.prepare(a, template) for a in articles)
-    return [(p.shingles, p.own, p.figures, p.head, p.passages) if isinstance(p, Prepared) else None for p in outcomes]
+    return [(p.shingles, p.own, p.figures, p.head) if isinstance(p, Prepared) else None for p in outcomes]
+
+
+def passages_of(prepared: Prepared, casefold: bool) -> np.ndarray:
+    """The passage keys of a prepared article's whole body (:func:`dedup.shingle.body_passages`)."""
+    return prepared.passages if prepared.passages is not None else body_passages(prepared.cleaned.body, casefold)
+
+
+def _passages_chunk(config: DedupConfig, articles: list[Article], template: np.ndarray) -> list[np.ndarray | None]:
+    """The passage keys of each article of a chunk (None when it is rejected), in a worker process."""
+    dedup = Deduplicator(config)
+    outcomes = (dedup.prepare(a, template) for a in articles)
+    casefold = config.normalize.casefold
+    return [passages_of(p, casefold) if isinstance(p, Prepared) else None for p in outcomes]
 
 
 def _in_order(
@@ -240,7 +252,7 @@ class Batch:
         rejected: list[Rejection],
         set_sizes: np.ndarray,
         prepared: list[Prepared] | None,
-        reread: Callable[[np.ndarray], Iterator[tuple[int, Sets]]] | None = None,
+        reread: Callable[[np.ndarray, Any], Iterator[tuple[int, Any]]] | None = None,
         lede_passages: PackedSets | None = None,
     ) -> None:
         self.facts = facts
@@ -266,10 +278,9 @@ class Batch:
             self.own_sets = OwnSets(self.shingle_sets, [p.own for p in prepared])
             self.figure_sets = PackedSets([p.figures for p in prepared])
             self.heads = PackedSets([p.head for p in prepared])
-            self.passages = PackedSets([p.passages for p in prepared])
             self.loaded = np.ones(len(facts), dtype=bool)
         else:
-            self.shingle_sets = self.figure_sets = self.heads = self.passages = PackedSets([EMPTY] * len(facts))
+            self.shingle_sets = self.figure_sets = self.heads = PackedSets([EMPTY] * len(facts))
             self.own_sets = OwnSets(self.shingle_sets)
             self.loaded = np.zeros(len(facts), dtype=bool)
 
@@ -298,21 +309,30 @@ class Batch:
         shingles = PackedSets.allocate(sizes[:, 0])
         own = OwnSets.allocate(shingles, whole, np.where(whole, 0, sizes[:, 1]))
         packed: tuple[Any, ...] = (  # each has put()
-            shingles, own, PackedSets.allocate(sizes[:, 2]), PackedSets.allocate(sizes[:, 3]),
-            PackedSets.allocate(sizes[:, 4]),
+            shingles, own, PackedSets.allocate(sizes[:, 2]), PackedSets.allocate(sizes[:, 3])
         )
-        old: tuple[Any, ...] = (self.shingle_sets, self.own_sets, self.figure_sets, self.heads, self.passages)
+        old: tuple[Any, ...] = (self.shingle_sets, self.own_sets, self.figure_sets, self.heads)
         for row in np.flatnonzero(self.loaded).tolist():
             for new, before in zip(packed, old):
                 new.put(row, before[row])
-        for row, sets in self._reread(missing):
+        for row, sets in self._reread(missing, _sets_chunk):
             if not all(new.put(row, values) for new, values in zip(packed, sets)):
                 raise InputError(
                     f"the input changed while it was read twice: {self.ids[row]!r} has other text now"
                 )
-        self.shingle_sets, self.own_sets, self.figure_sets, self.heads, self.passages = packed
+        self.shingle_sets, self.own_sets, self.figure_sets, self.heads = packed
         self.loaded = wanted
         self.seconds["reread"] = self.seconds.get("reread", 0.0) + time.perf_counter() - started
+
+    def passages(self, rows: np.ndarray, casefold: bool = True) -> dict[int, np.ndarray]:
+        """The passage keys of the whole body of each of ``rows``: from the kept articles,
+        or read and prepared again (only the holders of a copy need them)."""
+        rows = np.unique(rows)
+        if self.prepared is not None:
+            return {r: passages_of(self.prepared[r], casefold) for r in rows.tolist()}
+        if self._reread is None:
+            raise RuntimeError("the articles were not kept and the input cannot be read again")
+        return dict(self._reread(rows, _passages_chunk)) if rows.size else {}
 
     def score(self, a: int, b: int) -> Score:
         """Overlap of rows ``a`` and ``b`` (all shingles, own words and figures) and
@@ -349,7 +369,7 @@ class _FirstPass:
     rejected: list[Rejection]
     row_of: np.ndarray
     item_of: np.ndarray | None
-    lede_passages: list[np.ndarray]
+    lede_passages: PackedSets
 
 
 def _picked(
@@ -497,7 +517,7 @@ class Deduplicator:
             return Rejection(article.id, "no words in the text (only symbols or punctuation)", article.origin)
         return Prepared(
             article, cleaned, sets.shingles, sets.own, sets.lede, body_figures(cleaned.body), sets.head,
-            sets.passages, sets.lede_passages,
+            sets.lede_passages,
         )
 
     def run(self, articles: Iterable[Article | Rejection]) -> Result:
@@ -544,7 +564,7 @@ class Deduplicator:
         matrices: list[np.ndarray] = []
         ledes: list[np.ndarray | None] = []
         sizes: list[np.ndarray] = []
-        lede_passages: list[np.ndarray] = []
+        lede_passages: list[PackedSets] = []
         prepared: list[Prepared] = []
         tables: list[BlockTables] = []
         minhash_seconds = 0.0
@@ -558,7 +578,7 @@ class Deduplicator:
             matrices.append(sketch.signatures)
             ledes.append(sketch.lede_signatures)
             sizes.append(sketch.set_sizes)
-            lede_passages.extend(sketch.lede_passages)
+            lede_passages.append(sketch.lede_passages)
             prepared.extend(sketch.prepared or [])
             minhash_seconds += sketch.minhash_seconds
         cfg = self.config
@@ -571,7 +591,7 @@ class Deduplicator:
         item_of = None if items is None else np.frombuffer(items, dtype=np.int64)
         sketched = _FirstPass(
             facts, removed, matrix, lede, set_sizes, prepared if keep else None, rejected, row_of, item_of,
-            lede_passages,
+            PackedSets.join(lede_passages),
         )
         template = np.empty(0, dtype=np.uint64)
         template_seconds = 0.0
@@ -594,7 +614,7 @@ class Deduplicator:
         )
         batch = Batch(
             facts, removed, matrix, lede, rejected, set_sizes, sketched.prepared, reread,
-            PackedSets(sketched.lede_passages),
+            sketched.lede_passages,
         )
         batch.template = template
         batch.seconds["prepare"] = time.perf_counter() - started
@@ -623,6 +643,7 @@ class Deduplicator:
         keep = first.prepared is not None
         done = 0
         gone = np.zeros(len(first.facts), dtype=bool)
+        ledes: dict[int, np.ndarray] = {}  # row -> its lede passage keys now
         for sketch in _in_order(_sketch_chunk, self.config, chunks, workers, keep, template):
             rejections = iter(sketch.rejected)
             for outcome in sketch.outcomes:
@@ -639,29 +660,35 @@ class Deduplicator:
                 if first.lede is not None and sketch.lede_signatures is not None:
                     first.lede[row] = sketch.lede_signatures[outcome]
                 first.set_sizes[row] = sketch.set_sizes[outcome]
-                first.lede_passages[row] = sketch.lede_passages[outcome]
+                ledes[row] = sketch.lede_passages[outcome]
                 if first.prepared is not None and sketch.prepared is not None:
                     first.prepared[row] = sketch.prepared[outcome]
+        stay = ~gone
+        if ledes or gone.any():
+            first.lede_passages = PackedSets(
+                [ledes.get(row, first.lede_passages[row]) for row in np.flatnonzero(stay).tolist()]
+            )
         if not gone.any():
             return first
-        stay = ~gone
         new_row = np.where(stay, np.cumsum(stay) - 1, -1)
         row_of = np.where(first.row_of >= 0, new_row[np.maximum(first.row_of, 0)], -1)
         return _FirstPass(
             [f for f, s in zip(first.facts, stay.tolist()) if s], first.removed, first.matrix[stay],
             None if first.lede is None else first.lede[stay], first.set_sizes[stay],
             None if first.prepared is None else [p for p, s in zip(first.prepared, stay.tolist()) if s],
-            first.rejected, row_of, first.item_of, [k for k, s in zip(first.lede_passages, stay.tolist()) if s],
+            first.rejected, row_of, first.item_of, first.lede_passages,
         )
 
     def _reread(
         self, articles: Iterable[Article | Rejection], row_of: np.ndarray, item_of: np.ndarray | None,
         facts: list[canon.ArticleFacts], workers: int, template: np.ndarray, rows: np.ndarray,
-    ) -> Iterator[tuple[int, Sets]]:
-        """Second pass: read the input again and yield the sets of the articles of ``rows``."""
+        task: Callable[[DedupConfig, list[Article], np.ndarray], list[Any]],
+    ) -> Iterator[tuple[int, Any]]:
+        """Second pass: read the input again and yield what ``task`` makes of each article of
+        ``rows`` (its sets, its passage keys)."""
         picked_rows: list[int] = []
         picked = _picked(articles, row_of, item_of, facts, rows, picked_rows)
-        results = _in_order(_sets_chunk, self.config, _chunks(picked, _PREPARE_CHUNK), workers, template)
+        results = _in_order(task, self.config, _chunks(picked, _PREPARE_CHUNK), workers, template)
         done = 0
         for outcomes in results:
             for sets in outcomes:
@@ -732,7 +759,7 @@ class Deduplicator:
             return batch.score(a, b).intersection
 
         links = Links.of(edges)
-        links = links.with_beginnings(*held_beginnings(batch, links, cfg.lsh.lede_shingles))
+        links = links.with_beginnings(*held_beginnings(batch, links, cfg.lsh.lede_shingles, cfg.normalize.casefold))
         families = story_families(len(batch), links, batch.set_sizes[:, 0], shared, rank, cfg.cluster.rendering_share)
         clusters = [
             build_cluster(members, batch.ids, facts, policy, rule, batch.score)
@@ -762,7 +789,7 @@ class Deduplicator:
 
 
 
-def held_beginnings(batch: Batch, links: Links, lede: int) -> tuple[np.ndarray, np.ndarray]:
+def held_beginnings(batch: Batch, links: Links, lede: int, casefold: bool) -> tuple[np.ndarray, np.ndarray]:
     """The (holder, owner) rows where a text that holds another (a possible compilation)
     holds the beginning of a text no copy pair ties it to, and the lede shingles it holds
     (:mod:`dedup.beginnings`)."""
@@ -770,8 +797,9 @@ def held_beginnings(batch: Batch, links: Links, lede: int) -> tuple[np.ndarray, 
     holders = np.unique(np.concatenate([links.pairs[inside == 1, 1], links.pairs[inside == 2, 0]]))
     if holders.size == 0 or lede <= 0:
         return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.int64)
-    counts = batch.passages.sizes[holders]
-    holder_keys = np.concatenate([batch.passages[int(h)] for h in holders.tolist()] + [EMPTY])
+    passages = batch.passages(holders, casefold)
+    counts = np.array([passages[h].size for h in holders.tolist()], dtype=np.int64)
+    holder_keys = np.concatenate([passages[h] for h in holders.tolist()] + [EMPTY])
     owners = np.repeat(np.arange(len(batch), dtype=np.int64), batch.lede_passages.sizes)
     found = beginnings.candidate_pairs(np.repeat(holders, counts), holder_keys, owners, batch.lede_passages.flat)
     copies = {(a, b) for a, b in links.pairs.tolist()}

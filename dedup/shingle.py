@@ -102,10 +102,9 @@ class BodyShingles(NamedTuple):
     head: np.ndarray
     """The first :data:`HEAD_SHINGLES` shingles in reading order, not sorted: where a
     text begins, to tell a truncation from a passage inside another text."""
-    passages: np.ndarray
-    """The passage keys of the whole body (:func:`passage_keys`)."""
     lede_passages: np.ndarray
-    """The passage keys of the lede (the runs wholly inside its words)."""
+    """The passage keys of the lede (:func:`passage_keys` of its words; empty without a full lede).
+    Those of the whole body: :func:`body_passages`."""
 
 
 HEAD_SHINGLES = 128
@@ -116,22 +115,30 @@ PASSAGE_SAMPLE = 4
 lacks a key about once in a hundred ledes."""
 
 
-def passage_keys(token_hashes: np.ndarray, lede_words: int) -> tuple[np.ndarray, np.ndarray]:
-    """Sorted unique keys of the sampled :data:`PASSAGE_WORDS`-word runs of a text, and
-    of those wholly inside its first ``lede_words`` words (empty for a shorter text).
+def passage_keys(token_hashes: np.ndarray) -> np.ndarray:
+    """Sorted unique keys of the sampled :data:`PASSAGE_WORDS`-word runs of a text's
+    token hashes (empty for a shorter text).
 
     Example:
         >>> words = hash_tokens("one two three four five six seven eight nine ten eleven twelve".split())
-        >>> every, lede = passage_keys(words, 10)
-        >>> bool(np.isin(lede, every).all())
+        >>> bool(np.isin(passage_keys(words[:10]), passage_keys(words)).all())
         True
     """
     if token_hashes.size < PASSAGE_WORDS:
-        return EMPTY, EMPTY
+        return EMPTY
     runs = chain_ngrams(token_hashes, PASSAGE_WORDS)
-    sampled = runs % U64(PASSAGE_SAMPLE) == 0
-    in_lede = max(0, lede_words - PASSAGE_WORDS + 1)
-    return sorted_unique(runs[sampled]), sorted_unique(runs[:in_lede][sampled[:in_lede]])
+    return sorted_unique(runs[runs % U64(PASSAGE_SAMPLE) == 0])
+
+
+def _body_text(body: str, casefold: bool) -> str:
+    """A body as it is tokenised: its non-empty lines, folded, one per line."""
+    paragraphs = [p for p in body.split("\n") if p.strip()]
+    return "\n".join(fold(p) if casefold else p for p in paragraphs)
+
+
+def body_passages(body: str, casefold: bool = True) -> np.ndarray:
+    """The passage keys of a whole cleaned body (tokenised as :func:`body_shingles` does)."""
+    return passage_keys(_token_hashes_and_starts(_body_text(body, casefold))[0])
 
 
 def body_shingles(body: str, size: int, casefold: bool = True, lede: int = 20) -> BodyShingles:
@@ -151,12 +158,11 @@ def body_shingles(body: str, size: int, casefold: bool = True, lede: int = 20) -
         >>> sets.shingles.size > sets.own.size > 0
         True
     """
-    paragraphs = [p for p in body.split("\n") if p.strip()]
-    text = "\n".join(fold(p) if casefold else p for p in paragraphs)
+    text = _body_text(body, casefold)
     hashes, starts = _token_hashes_and_starts(text)
     ngrams = chain_ngrams(hashes, size)
     if ngrams.size == 0:
-        return BodyShingles(EMPTY, EMPTY, EMPTY, EMPTY, EMPTY, EMPTY)
+        return BodyShingles(EMPTY, EMPTY, EMPTY, EMPTY, EMPTY)
     quoted = np.zeros(hashes.size, dtype=bool)
     spans = quoted_spans(text)
     if spans:
@@ -166,11 +172,11 @@ def body_shingles(body: str, size: int, casefold: bool = True, lede: int = 20) -
     # A window is own words when none of its tokens is quoted.
     quoted_in_window = np.convolve(quoted.astype(np.int64), np.ones(window, dtype=np.int64), mode="valid")
     own = ngrams[quoted_in_window == 0]
-    # The lede's words: a full lede of ``lede`` shingles spans lede + size - 1 words.
-    passages, lede_passages = passage_keys(hashes, lede + size - 1 if ngrams.size >= lede > 0 else 0)
+    # A full lede of ``lede`` shingles spans lede + size - 1 words.
+    lede_passages = passage_keys(hashes[: lede + size - 1]) if ngrams.size >= lede > 0 else EMPTY
     return BodyShingles(
         sorted_unique(ngrams), sorted_unique(own), sorted_unique(ngrams[:lede]), ngrams[:HEAD_SHINGLES].copy(),
-        passages, lede_passages,
+        lede_passages,
     )
 
 

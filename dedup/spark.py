@@ -58,7 +58,7 @@ from dedup.families import BEGINS, Links, story_families
 from dedup.lsh import band_keys
 from dedup.minhash import signatures
 from dedup.models import Article, Cluster, Member, Rejection, Result
-from dedup.pipeline import Deduplicator, Prepared, build_cluster, contained_ids
+from dedup.pipeline import Deduplicator, Prepared, build_cluster, contained_ids, passages_of
 from dedup.text.template import MIN_DOCS, Blocks, block_table, learn
 from dedup.verify import Score, link, score
 
@@ -177,7 +177,7 @@ def _prepare_partition(config: DedupConfig, template: np.ndarray | None = None) 
                     "boilerplate": facts.boilerplate_share, "headline": facts.headline, "site": facts.site,
                     "shingles": outcome.shingles.tobytes(),
                     "own": outcome.own.tobytes(), "figures": outcome.figures.tobytes(), "head": outcome.head.tobytes(),
-                    "passages": outcome.passages.view(np.int64).tolist(),
+                    "passages": passages_of(outcome, config.normalize.casefold).view(np.int64).tolist(),
                     "lede_passages": outcome.lede_passages.view(np.int64).tolist(),
                     **(_block_columns(block_table(outcome.cleaned.body)) if blocks else {}),
                 })

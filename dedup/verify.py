@@ -376,6 +376,16 @@ class PackedSets:
         packed.flat = np.empty(int(packed.offsets[-1]), dtype=np.uint64)
         return packed
 
+    @classmethod
+    def join(cls, parts: Sequence[PackedSets]) -> PackedSets:
+        """The rows of ``parts``, one after another."""
+        packed = cls.__new__(cls)
+        sizes = np.concatenate([p.sizes for p in parts] + [np.empty(0, dtype=np.int64)])
+        packed.offsets = np.zeros(sizes.size + 1, dtype=np.int64)
+        np.cumsum(sizes, out=packed.offsets[1:])
+        packed.flat = np.concatenate([p.flat for p in parts] + [EMPTY]).astype(np.uint64, copy=False)
+        return packed
+
     def put(self, row: int, values: np.ndarray) -> bool:
         """Fill an allocated row; False (and nothing written) when the size differs."""
         start, end = self.offsets[row], self.offsets[row + 1]

@@ -58,6 +58,7 @@ from dedup.pipeline import (
     build_cluster,
     cluster_id_for,
     contained_ids,
+    passages_of,
     sketch_chunks,
 )
 from dedup.text.clean import CleanedText, word_count
@@ -152,7 +153,10 @@ class Index:
         assert stored is not None
         schema = self._store.meta("schema")
         if schema != SCHEMA_VERSION:
-            raise StorageError(f"{self.location}: index schema {schema}, this dedup reads schema {SCHEMA_VERSION}")
+            raise StorageError(
+                f"{self.location}: index schema {schema}, this dedup reads schema {SCHEMA_VERSION}; "
+                "build the index again (dedup index add) into a new file or database"
+            )
         built_with = DedupConfig.from_dict(json.loads(stored), origin=f"{self.location} (stored settings)")
         if config is not None and config != built_with:
             theirs, ours = built_with.as_dict(), config.as_dict()
@@ -314,10 +318,12 @@ class Index:
         cfg = self.config
         matrix = signatures([prepared.shingles], cfg.minhash.num_perm, cfg.minhash.seed)
         lede = signatures([prepared.lede], cfg.lsh.lede_perm, cfg.minhash.seed) if cfg.lsh.lede_shingles else None
+        prepared = dataclasses.replace(prepared, passages=passages_of(prepared, cfg.normalize.casefold))
         return _Sketched(article, prepared, prepared.facts, sorted_unique(self._band_keys(matrix, lede)[0]), blocks, body)
 
     def _with_keys(self, chunk: list[Article | Rejection], sketch: Sketch) -> list[_Sketched | Verdict]:
         signed = self._band_keys(sketch.signatures, sketch.lede_signatures)
+        casefold = self.config.normalize.casefold
         blocks = sketch.blocks
         prepared = sketch.prepared or []
         rejected = iter(sketch.rejected)
@@ -333,8 +339,9 @@ class Index:
                 result.append(Verdict(rejection.id, "rejected", reason=rejection.reason))
             else:
                 table = blocks[row] if blocks is not None else EMPTY_BLOCKS
+                ready = dataclasses.replace(prepared[row], passages=passages_of(prepared[row], casefold))
                 result.append(_Sketched(
-                    item, prepared[row], sketch.facts[row], sorted_unique(signed[row]), table, prepared[row].cleaned.body
+                    item, ready, sketch.facts[row], sorted_unique(signed[row]), table, prepared[row].cleaned.body
                 ))
         return result
 
@@ -490,7 +497,8 @@ class Index:
         p = new.prepared
         copies = {old for _, old, *_ in found} | skip | {rid}
         holders = set(store.rows_sharing(beginnings.holder_keys(p.lede_passages))) if p.lede_passages.size else set()
-        owners = set(store.rows_sharing(beginnings.owner_keys(p.passages))) if p.passages.size else set()
+        passages = passages_of(p, self.config.normalize.casefold)
+        owners = set(store.rows_sharing(beginnings.owner_keys(passages))) if passages.size else set()
         wanted = sorted((holders | owners) - copies)
         for old in store.load(wanted):
             if old.rid in holders:
@@ -657,7 +665,7 @@ class Index:
             figures=p.figures,
             keys=new.keys,
             head=p.head,
-            passages=p.passages,
+            passages=passages_of(p, self.config.normalize.casefold),
             lede_passages=p.lede_passages,
             body=new.body,
             total_words=p.cleaned.total_words,
@@ -690,7 +698,7 @@ def _stored_prepared(stored: Stored) -> Prepared:
     cleaned = CleanedText("", (), stored.body_words, 0)
     return Prepared(
         Article(stored.id, "x"), cleaned, stored.shingles, stored.own, EMPTY, stored.figures, stored.head,
-        stored.passages, stored.lede_passages,
+        stored.lede_passages, stored.passages,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from dedup import beginnings
-from dedup.shingle import body_shingles
+from dedup.shingle import body_passages, body_shingles
 from tests.support.prose import ProseMaker
 
 LEDE = 20
@@ -13,14 +13,15 @@ LEDE = 20
 
 def test_a_page_quoting_a_lede_shares_its_lede_keys_wherever_it_quotes_it(prose: ProseMaker):
     lede, rest = prose.make(24), [prose.make(40) for _ in range(4)]
-    story = body_shingles("\n\n".join([lede] + rest), 5, lede=LEDE)
+    body = "\n\n".join([lede] + rest)
+    story = body_shingles(body, 5, lede=LEDE)
     for before in (prose.make(3), prose.make(55), prose.make(140)):  # at the top, after a lede, deep inside
-        page = body_shingles("\n\n".join([before, lede, prose.make(30)]), 5, lede=LEDE)
-        assert np.isin(story.lede_passages, page.passages).all()
-        assert beginnings.held(page.shingles, story.head, LEDE) == LEDE
-    assert np.isin(story.lede_passages, story.passages).all()
+        page = "\n\n".join([before, lede, prose.make(30)])
+        assert np.isin(story.lede_passages, body_passages(page)).all()
+        assert beginnings.held(body_shingles(page, 5, lede=LEDE).shingles, story.head, LEDE) == LEDE
+    assert np.isin(story.lede_passages, body_passages(body)).all()
     # Sampled by content: about one run of words in four is a key, whatever the text.
-    assert 0.1 < story.passages.size / story.shingles.size < 0.4
+    assert 0.1 < body_passages(body).size / story.shingles.size < 0.4
 
 
 def test_a_text_holds_a_beginning_only_with_most_of_a_full_lede(prose: ProseMaker):
@@ -43,6 +44,7 @@ def test_candidates_pair_holders_with_the_owners_of_the_keys_they_hold():
 
 
 def test_holder_and_owner_keys_never_meet_each_other(prose: ProseMaker):
-    story = body_shingles(prose.make(80), 5, lede=LEDE)
-    assert np.intersect1d(beginnings.holder_keys(story.passages), beginnings.owner_keys(story.lede_passages)).size == 0
-    assert beginnings.lookup_keys(story.passages, story.lede_passages).dtype == np.int64
+    body = prose.make(80)
+    story, passages = body_shingles(body, 5, lede=LEDE), body_passages(body)
+    assert np.intersect1d(beginnings.holder_keys(passages), beginnings.owner_keys(story.lede_passages)).size == 0
+    assert beginnings.lookup_keys(passages, story.lede_passages).dtype == np.int64

@@ -195,7 +195,9 @@ def test_pipeline_reading_again_through_pick_equals_keeping_everything(small_chu
     pairs = engine.find_candidates(bounded)
     assert np.array_equal(pairs, engine.find_candidates(kept))
     result = engine.finish(bounded, pairs)
-    assert len(picks) == 2 and picks[1] == np.unique(pairs).size < len(bounded)  # only the candidates
+    assert picks[1] == np.unique(pairs).size < len(bounded)  # only the candidates
+    # Then, for their passage keys, only the texts that hold a copy (and whose lede they hold).
+    assert len(picks) >= 3 and all(size < picks[1] for size in picks[2:])
     assert "template" in {r.kind for blocks in result.removed.values() for r in blocks}
     assert {r.id for r in result.rejected} >= {"only-template", "id0003", f"{feed}:61"}
     assert outcome(result) == outcome(engine.finish(kept, pairs))
