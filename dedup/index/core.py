@@ -405,7 +405,8 @@ class Index:
             if isinstance(ready, Rejection):
                 return Verdict(article_id, "rejected", reason=ready.reason)
             found = self._links(ready, _UNSTORED, set())
-            component = self._component([old for _, old, *_ in found], found, ready)
+            others = sorted({row for pair in found for row in pair[:2]} - {_UNSTORED})  # a held beginning may point either way
+            component = self._component(others, found, ready)
             return self._verdict(ready, _UNSTORED, self._assign(component, write=False), write=False)
         usable = isinstance(ready, _Sketched)
         rid = store.insert(self._entry(ready if isinstance(ready, _Sketched) else new, "", usable=usable))
