@@ -115,3 +115,7 @@ def test_news_day_quality(benchmark, shared_data, report_table, name):  # noqa: 
         assert ours.scores.f1 > plain.scores.f1, (ours.data, ours.scores.f1, plain.scores.f1)
         if name != "tune":  # the target for story families holds on the days nothing was chosen on
             assert ours.scores.f1 >= TARGET_F1 and ours.scores.ari >= TARGET_F1, (ours.data, ours.scores)
+    if name != "tune":  # and no family holds two stories there
+        for method, seed, cells in rows:
+            right, clusters = cells["families of one story"]
+            assert method != "dedup (defaults)" or right == clusters, (seed, f"{clusters - right} families of two stories")
