@@ -49,8 +49,8 @@ from dedup.index.store import (
     to_microseconds,
 )
 from dedup.lsh import band_keys
-from dedup.models import Article, Cluster, Rejection, Verdict
 from dedup.minhash import signatures
+from dedup.models import Article, Cluster, Rejection, Verdict
 from dedup.pipeline import (
     Deduplicator,
     Prepared,
@@ -62,7 +62,16 @@ from dedup.pipeline import (
     sketch_chunks,
 )
 from dedup.text.clean import CleanedText, word_count
-from dedup.text.template import EMPTY_BLOCKS, MIN_DOCS, SAMPLE, Blocks, FrequentKey, choose, holds_template, judge
+from dedup.text.template import (
+    EMPTY_BLOCKS,
+    MIN_DOCS,
+    SAMPLE,
+    Blocks,
+    FrequentKey,
+    choose,
+    holds_template,
+    judge,
+)
 from dedup.verify import (
     EMPTY,
     RELATIONS,
