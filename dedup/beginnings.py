@@ -27,7 +27,7 @@ import math
 import numpy as np
 
 from dedup._hashing import fmix64, sorted_unique
-from dedup.verify import count_shared
+from dedup.verify import EMPTY, count_shared
 
 BEGINNING_HELD = 0.8
 """Share of a lede's shingles a text must hold to hold its beginning (a headline or one word
@@ -42,7 +42,7 @@ def needed(lede: int) -> int:
 def lede_set(head: np.ndarray, lede: int) -> np.ndarray:
     """The lede shingles of a text (sorted unique) from its head, or empty when it has no full lede."""
     if lede <= 0 or head.size < lede:
-        return np.empty(0, dtype=np.uint64)
+        return EMPTY
     return sorted_unique(head[:lede])
 
 
@@ -77,16 +77,17 @@ def lookup_keys(passages: np.ndarray, lede_passages: np.ndarray) -> np.ndarray:
 
 
 def candidate_pairs(
-    holder_rows: np.ndarray, holder_keys: np.ndarray, lede_rows: np.ndarray, lede_keys: np.ndarray
+    holder_rows: np.ndarray, held_keys: np.ndarray, lede_rows: np.ndarray, lede_keys: np.ndarray
 ) -> np.ndarray:
     """``int64[m, 2]`` sorted unique (holder, owner) pairs that share a passage key: a holder
-    row (key per entry) holds one of the owner's lede keys. A row is never paired with itself."""
-    if holder_keys.size == 0 or lede_keys.size == 0:
+    row (one per entry of ``held_keys``) holds one of the owner's lede keys. A row is never
+    paired with itself."""
+    if held_keys.size == 0 or lede_keys.size == 0:
         return np.empty((0, 2), dtype=np.int64)
     order = np.argsort(lede_keys, kind="stable")
     keys, owners = lede_keys[order], lede_rows[order]
-    start = np.searchsorted(keys, holder_keys, side="left")
-    end = np.searchsorted(keys, holder_keys, side="right")
+    start = np.searchsorted(keys, held_keys, side="left")
+    end = np.searchsorted(keys, held_keys, side="right")
     counts = end - start
     if not counts.any():
         return np.empty((0, 2), dtype=np.int64)

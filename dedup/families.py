@@ -107,7 +107,6 @@ class Links:
             np.asarray(inside, dtype=np.int8), np.asarray(truncation, dtype=bool),
         )
 
-
     def with_beginnings(self, pairs: np.ndarray, held: np.ndarray) -> Links:
         """These links and the (holder, owner) ``pairs`` of held beginnings (``held`` lede shingles each)."""
         if pairs.shape[0] == 0:

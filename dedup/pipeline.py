@@ -585,7 +585,7 @@ class Deduplicator:
         matrix = _stack(matrices, cfg.minhash.num_perm)
         del matrices
         lede = _stack(ledes, cfg.lsh.lede_perm) if cfg.lsh.lede_shingles else None
-        set_sizes = np.concatenate(sizes) if sizes else np.empty((0, 5), dtype=np.int64)
+        set_sizes = np.concatenate(sizes) if sizes else np.empty((0, 4), dtype=np.int64)
         row_of = np.array(positions, dtype=np.int64)
         del positions
         item_of = None if items is None else np.frombuffer(items, dtype=np.int64)
@@ -759,7 +759,9 @@ class Deduplicator:
             return batch.score(a, b).intersection
 
         links = Links.of(edges)
-        links = links.with_beginnings(*held_beginnings(batch, links, cfg.lsh.lede_shingles, cfg.normalize.casefold))
+        holders, held = held_beginnings(batch, links, cfg.lsh.lede_shingles, cfg.normalize.casefold)
+        links = links.with_beginnings(holders, held)
+        counters["held_beginnings"] = int(held.size)
         families = story_families(len(batch), links, batch.set_sizes[:, 0], shared, rank, cfg.cluster.rendering_share)
         clusters = [
             build_cluster(members, batch.ids, facts, policy, rule, batch.score)
@@ -811,7 +813,6 @@ def held_beginnings(batch: Batch, links: Links, lede: int, casefold: bool) -> tu
         [beginnings.held(batch.shingle_sets[c], batch.heads[o], lede) for c, o in found.tolist()], dtype=np.int64
     ).reshape(-1)
     keep = hits > 0
-    batch.counters["held_beginnings"] = int(keep.sum())
     return found[keep], hits[keep]
 
 

@@ -269,7 +269,7 @@ def _held_partition(config: DedupConfig) -> Any:
         for batch in batches:
             kept: list[dict[str, Any]] = []
             for pair in _records(batch):
-                count = beginnings.held(_sets(pair, "a_")[0], _head(pair, "b_"), lede)
+                count = beginnings.held(np.frombuffer(pair.a_shingles or b"", dtype=np.uint64), _head(pair, "b_"), lede)
                 if count:
                     kept.append({"a": pair.a, "b": pair.b, "shared": count, "inside": BEGINS, "truncation": False})
             yield _arrow_batch(kept, _EDGE_SCHEMA)
@@ -289,8 +289,7 @@ def held_beginnings(usable: Any, copies: Any, config: DedupConfig) -> Any:
     owns = usable.select(F.col("id").alias("b"), F.explode("lede_passages").alias("key"))
     linked = copies.select("a", "b").union(copies.select(F.col("b").alias("a"), F.col("a").alias("b")))
     candidates = holds.join(owns, "key").where("a != b").select("a", "b").distinct().join(linked, ["a", "b"], "left_anti")
-    scored = candidates.join(usable.select(F.col("id").alias("a"), F.col("shingles").alias("a_shingles"),
-                                           F.col("own").alias("a_own"), F.col("figures").alias("a_figures")), "a").join(
+    scored = candidates.join(usable.select(F.col("id").alias("a"), F.col("shingles").alias("a_shingles")), "a").join(
         usable.select(F.col("id").alias("b"), F.col("head").alias("b_head")), "b")
     return scored.mapInArrow(_held_partition(config), _EDGE_SCHEMA)
 

@@ -379,10 +379,7 @@ class PackedSets:
     @classmethod
     def join(cls, parts: Sequence[PackedSets]) -> PackedSets:
         """The rows of ``parts``, one after another."""
-        packed = cls.__new__(cls)
-        sizes = np.concatenate([p.sizes for p in parts] + [np.empty(0, dtype=np.int64)])
-        packed.offsets = np.zeros(sizes.size + 1, dtype=np.int64)
-        np.cumsum(sizes, out=packed.offsets[1:])
+        packed = cls.allocate(np.concatenate([p.sizes for p in parts] + [np.empty(0, dtype=np.int64)]))
         packed.flat = np.concatenate([p.flat for p in parts] + [EMPTY]).astype(np.uint64, copy=False)
         return packed
 

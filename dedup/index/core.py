@@ -327,12 +327,15 @@ class Index:
         cfg = self.config
         matrix = signatures([prepared.shingles], cfg.minhash.num_perm, cfg.minhash.seed)
         lede = signatures([prepared.lede], cfg.lsh.lede_perm, cfg.minhash.seed) if cfg.lsh.lede_shingles else None
-        prepared = dataclasses.replace(prepared, passages=passages_of(prepared, cfg.normalize.casefold))
+        prepared = self._with_passages(prepared)
         return _Sketched(article, prepared, prepared.facts, sorted_unique(self._band_keys(matrix, lede)[0]), blocks, body)
+
+    def _with_passages(self, prepared: Prepared) -> Prepared:
+        """The article with its body's passage keys found once (stored, and looked up both ways)."""
+        return dataclasses.replace(prepared, passages=passages_of(prepared, self.config.normalize.casefold))
 
     def _with_keys(self, chunk: list[Article | Rejection], sketch: Sketch) -> list[_Sketched | Verdict]:
         signed = self._band_keys(sketch.signatures, sketch.lede_signatures)
-        casefold = self.config.normalize.casefold
         blocks = sketch.blocks
         prepared = sketch.prepared or []
         rejected = iter(sketch.rejected)
@@ -348,9 +351,8 @@ class Index:
                 result.append(Verdict(rejection.id, "rejected", reason=rejection.reason))
             else:
                 table = blocks[row] if blocks is not None else EMPTY_BLOCKS
-                ready = dataclasses.replace(prepared[row], passages=passages_of(prepared[row], casefold))
                 result.append(_Sketched(
-                    item, ready, sketch.facts[row], sorted_unique(signed[row]), table, prepared[row].cleaned.body
+                    item, self._with_passages(prepared[row]), sketch.facts[row], sorted_unique(signed[row]), table, prepared[row].cleaned.body
                 ))
         return result
 

@@ -124,11 +124,11 @@ class Entry:
     keys: np.ndarray
     """``int64[k]``: its band keys, unique."""
     head: np.ndarray = field(default_factory=lambda: EMPTY)
+    """Its first shingles in reading order (where the text begins)."""
     passages: np.ndarray = field(default_factory=lambda: EMPTY)
     """Its passage keys (:func:`dedup.shingle.passage_keys`)."""
     lede_passages: np.ndarray = field(default_factory=lambda: EMPTY)
     """The passage keys of its lede."""
-    """Its first shingles in reading order (where the text begins)."""
     body: str = ""
     """Its cleaned body before template text is left out (to prepare it again when the
     learned template changes)."""
